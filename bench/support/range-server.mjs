@@ -1,0 +1,184 @@
+// Loopback HTTP server for bench/http-clients.mjs. Run as its own process so it
+// never shares an event loop (or an RSS figure) with the client being measured.
+//
+//   node bench/support/range-server.mjs [--size BYTES] [--port 0]
+//
+// Serves GET /data: a deterministic body of --size bytes (default 1 GiB) built by
+// repeating one 1 MiB block from a seeded PRNG. Nothing is stored on disk and the
+// block is never copied per request: responses write subarrays of it.
+// Honours `Range: bytes=a-b`, `bytes=a-` and `bytes=-n` (single range) with 206 +
+// Content-Range, 416 when unsatisfiable. Keep-alive is on.
+// GET /__stats returns cumulative counters (data connections, requests, bytes sent)
+// so the harness can check connection reuse and that no extra bytes were fetched.
+//
+// First stdout line is JSON: {"port", "size", "blockSize", "sha256"}.
+
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+
+const BLOCK_SIZE = 1024 * 1024;
+const SEED = 0x1a2b3c4d;
+
+function arg(name, fallback) {
+	const i = process.argv.indexOf(`--${name}`);
+	return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+const SIZE = Number(arg('size', String(1024 * 1024 * 1024)));
+const PORT = Number(arg('port', '0'));
+if (!Number.isSafeInteger(SIZE) || SIZE <= 0) {
+	throw new Error(`bad --size ${arg('size')}`);
+}
+
+// mulberry32: small, fast, deterministic; good enough to defeat compression/dedup.
+function makeBlock(seed) {
+	const block = Buffer.allocUnsafe(BLOCK_SIZE);
+	let a = seed >>> 0;
+	for (let i = 0; i < BLOCK_SIZE; i += 4) {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		block.writeUInt32LE((t ^ (t >>> 14)) >>> 0, i);
+	}
+	return block;
+}
+
+const BLOCK = makeBlock(SEED);
+
+function expectedSha256() {
+	const h = createHash('sha256');
+	let left = SIZE;
+	while (left > 0) {
+		const n = Math.min(left, BLOCK_SIZE);
+		h.update(n === BLOCK_SIZE ? BLOCK : BLOCK.subarray(0, n));
+		left -= n;
+	}
+	return h.digest('hex');
+}
+
+/** @returns {{start:number,end:number}|null|'invalid'} inclusive range, null = whole body */
+function parseRange(header) {
+	if (header === undefined) {
+		return null;
+	}
+	const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+	if (!m || (m[1] === '' && m[2] === '')) {
+		return 'invalid';
+	}
+	let start;
+	let end;
+	if (m[1] === '') {
+		const suffix = Number(m[2]);
+		if (suffix === 0) {
+			return 'invalid';
+		}
+		start = Math.max(0, SIZE - suffix);
+		end = SIZE - 1;
+	} else {
+		start = Number(m[1]);
+		end = m[2] === '' ? SIZE - 1 : Math.min(Number(m[2]), SIZE - 1);
+	}
+	if (start >= SIZE || end < start) {
+		return 'invalid';
+	}
+	return { start, end };
+}
+
+const stats = { dataConnections: 0, dataRequests: 0, bytesSent: 0, aborted: 0 };
+const dataSockets = new WeakSet();
+
+/** Resolves on 'drain' or 'close', removing both listeners (no per-chunk leak). */
+function drainOrClose(res) {
+	return new Promise((resolve) => {
+		const done = () => {
+			res.off('drain', done);
+			res.off('close', done);
+			resolve();
+		};
+		res.on('drain', done);
+		res.on('close', done);
+	});
+}
+
+/** Write body bytes [start, end] (inclusive) honouring back-pressure. */
+async function writeBody(res, start, end) {
+	let pos = start;
+	const stop = end + 1;
+	while (pos < stop) {
+		if (res.destroyed) {
+			stats.aborted++;
+			return;
+		}
+		const off = pos % BLOCK_SIZE;
+		const n = Math.min(BLOCK_SIZE - off, stop - pos);
+		const ok = res.write(BLOCK.subarray(off, off + n));
+		pos += n;
+		stats.bytesSent += n;
+		if (!ok) {
+			await drainOrClose(res);
+		}
+	}
+	res.end();
+}
+
+const server = http.createServer((req, res) => {
+	const url = new URL(req.url ?? '/', 'http://x');
+	if (url.pathname === '/__stats') {
+		const body = JSON.stringify(stats);
+		res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+		res.end(body);
+		return;
+	}
+	if (url.pathname !== '/data') {
+		res.writeHead(404, { 'content-length': 0 });
+		res.end();
+		return;
+	}
+	if (!dataSockets.has(req.socket)) {
+		dataSockets.add(req.socket);
+		stats.dataConnections++;
+	}
+	stats.dataRequests++;
+	const range = parseRange(req.headers.range);
+	const common = {
+		'content-type': 'application/octet-stream',
+		'accept-ranges': 'bytes',
+		etag: `"bench-${SEED.toString(16)}-${SIZE}"`,
+	};
+	if (range === 'invalid') {
+		res.writeHead(416, { ...common, 'content-range': `bytes */${SIZE}`, 'content-length': 0 });
+		res.end();
+		return;
+	}
+	const { start, end } = range ?? { start: 0, end: SIZE - 1 };
+	const headers = { ...common, 'content-length': end - start + 1 };
+	if (range) {
+		headers['content-range'] = `bytes ${start}-${end}/${SIZE}`;
+	}
+	res.writeHead(range ? 206 : 200, headers);
+	if (req.method === 'HEAD') {
+		res.end();
+		return;
+	}
+	writeBody(res, start, end).catch((err) => {
+		console.error('range-server: write failed:', err);
+		res.destroy();
+	});
+});
+server.keepAliveTimeout = 60_000;
+server.headersTimeout = 65_000;
+server.requestTimeout = 0;
+
+const sha256 = expectedSha256();
+server.listen(PORT, '127.0.0.1', () => {
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	process.stdout.write(`${JSON.stringify({ port, size: SIZE, blockSize: BLOCK_SIZE, sha256 })}\n`);
+});
+
+for (const sig of ['SIGTERM', 'SIGINT']) {
+	process.on(sig, () => {
+		server.closeAllConnections();
+		server.close(() => process.exit(0));
+	});
+}

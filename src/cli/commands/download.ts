@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import type { ConflictPolicy } from '../../core/download/commitFile';
+import { DownloadEngine } from '../../core/download/downloadEngine';
+import { validateRelativeOutput } from '../../core/download/pathSafety';
+import { validateResourceRef } from '../../core/download/resource';
+import { LarkError } from '../../core/errors';
+import { openSession, parseIdentityChoice, type CliContext } from '../context';
+import { printSuccess } from '../output';
+import { createProgressRenderer } from '../progressRenderer';
+
+export const DOWNLOAD_USAGE = 'lark-dl download --message-id om_… --file-key KEY --type image|file [--output PATH] [--as auto|user|bot] [--dry-run] [--on-conflict rename|overwrite|fail] [--part-size BYTES] [--concurrency N]';
+
+export function parseConflictPolicy(value: string | undefined): ConflictPolicy {
+	const policy = (value ?? 'rename').trim();
+	if (policy !== 'rename' && policy !== 'overwrite' && policy !== 'fail') {
+		throw new LarkError('validation', `Invalid --on-conflict ${JSON.stringify(value)}: use rename, overwrite or fail.`);
+	}
+	return policy;
+}
+
+export function parsePositiveInteger(name: string, value: string | undefined, min: number, max: number): number | undefined {
+	if (value === undefined) {
+		return undefined;
+	}
+	const n = Number(value);
+	if (!Number.isSafeInteger(n) || n < min || n > max) {
+		throw new LarkError('validation', `Invalid ${name} ${JSON.stringify(value)}: use an integer from ${min} to ${max}.`);
+	}
+	return n;
+}
+
+export async function runDownload(args: string[], context: CliContext): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		strict: true,
+		allowPositionals: false,
+		options: {
+			'message-id': { type: 'string' },
+			'file-key': { type: 'string' },
+			type: { type: 'string' },
+			output: { type: 'string' },
+			as: { type: 'string' },
+			'dry-run': { type: 'boolean' },
+			'on-conflict': { type: 'string' },
+			'part-size': { type: 'string' },
+			concurrency: { type: 'string' },
+		},
+	});
+	// Everything is validated before the first request.
+	const ref = validateResourceRef({ messageId: values['message-id'], fileKey: values['file-key'], type: values.type });
+	const output = values.output === undefined ? undefined : validateRelativeOutput(values.output);
+	const choice = parseIdentityChoice(values.as);
+	const onConflict = parseConflictPolicy(values['on-conflict']);
+	const partSize = parsePositiveInteger('--part-size', values['part-size'], 64 * 1024, 1024 * 1024 * 1024);
+	const concurrency = parsePositiveInteger('--concurrency', values.concurrency, 1, 32);
+	const session = openSession(context, choice);
+	const engine = new DownloadEngine(session);
+	const options = {
+		root: context.cwd,
+		output,
+		onConflict,
+		partSize,
+		concurrency,
+		signal: context.signal,
+		onEvent: createProgressRenderer(context.io.stderr),
+	};
+	try {
+		if (values['dry-run'] === true) {
+			const plan = await engine.plan(ref, options);
+			context.io.stderr.write('=== Dry Run (no request sent, nothing written) ===\n');
+			printSuccess(context.io, {
+				ok: true,
+				dry_run: true,
+				identity: plan.identity,
+				request: { method: plan.method, url: plan.url, headers: plan.headers },
+				planned_output: plan.plannedOutput,
+				...(plan.resumableBytes === undefined ? {} : { resumable_bytes: plan.resumableBytes }),
+			});
+			return 0;
+		}
+		const result = await engine.download(ref, options);
+		printSuccess(context.io, { ok: true, identity: result.identity, data: { saved_path: result.savedPath, size_bytes: result.sizeBytes } });
+		return 0;
+	} finally {
+		await session.http.close();
+	}
+}

@@ -1,0 +1,35 @@
+import { baseUrlOf, selectTokenProvider, type Credentials, type IdentityChoice } from '../core/auth/credentials';
+import { LarkError } from '../core/errors';
+import { ApiSession } from '../core/http/apiSession';
+import { HttpClient } from '../core/http/httpClient';
+import { RequestBudget } from '../core/http/requestBudget';
+import { USER_AGENT } from '../core/version';
+import type { Io } from './output';
+
+/** What every subcommand gets: where it runs, how it talks to Lark, and where it prints. */
+export interface CliContext {
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	io: Io;
+	signal: AbortSignal;
+	credentials: Credentials;
+}
+
+export function parseIdentityChoice(value: string | undefined): IdentityChoice {
+	const choice = (value ?? 'auto').trim();
+	if (choice !== 'auto' && choice !== 'user' && choice !== 'bot') {
+		throw new LarkError('validation', `Invalid --as ${JSON.stringify(value)}: use auto, user or bot.`);
+	}
+	return choice;
+}
+
+/** One session per process: one connection pool, one request budget shared by all calls. */
+export function openSession(context: CliContext, choice: IdentityChoice): ApiSession {
+	const http = new HttpClient();
+	const tokens = selectTokenProvider(choice, context.credentials, http, USER_AGENT);
+	return new ApiSession(http, baseUrlOf(context.credentials), tokens, USER_AGENT, new RequestBudget());
+}
+
+export function secretsOf(credentials: Credentials): string[] {
+	return [credentials.appSecret, credentials.userAccessToken].filter((s): s is string => s !== undefined && s.trim() !== '');
+}

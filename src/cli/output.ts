@@ -1,0 +1,43 @@
+import { LarkError, type ErrorType } from '../core/errors';
+
+/** Exit status per error type, so scripts can branch without parsing JSON. */
+const EXIT_CODES: Record<ErrorType, number> = {
+	validation: 2,
+	auth: 3,
+	permission: 3,
+	scope: 3,
+	not_found: 4,
+	rate_limit: 5,
+	network: 5,
+	protocol: 6,
+	api: 6,
+	io: 7,
+	cancelled: 130,
+};
+
+export interface Io {
+	stdout: NodeJS.WritableStream;
+	stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export function printSuccess(io: Io, payload: unknown): void {
+	io.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+}
+
+/** One JSON object on stderr; returns the exit status. */
+export function printFailure(io: Io, error: LarkError, secrets: readonly string[]): number {
+	const text = JSON.stringify({ ok: false, error: error.toJSON() }, null, 2);
+	io.stderr.write(`${redact(text, secrets)}\n`);
+	return EXIT_CODES[error.type];
+}
+
+/** Belt and braces: no configured secret is ever printed, whatever an error message carried. */
+export function redact(text: string, secrets: readonly string[]): string {
+	let result = text;
+	for (const secret of secrets) {
+		if (secret.length >= 4) {
+			result = result.split(secret).join('***');
+		}
+	}
+	return result;
+}

@@ -1,0 +1,514 @@
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Identity } from '../auth/tokenProvider';
+import { LarkError, toLarkError } from '../errors';
+import type { ApiSession, RetryNotice } from '../http/apiSession';
+import type { HttpResponse } from '../http/httpClient';
+import { chooseFreeName, commitPartFile, type ConflictPolicy } from './commitFile';
+import { formatRange, parseContentRange } from './contentRange';
+import { plannedRelativePath } from './fileName';
+import { resolveInsideRoot, validateRelativeOutput } from './pathSafety';
+import type { DownloadListener } from './progress';
+import { planParts, RangeSet } from './rangeSet';
+import { resourcePath, validateResourceRef, type ResourceRef } from './resource';
+import { readResumeRecord, resourceIdentity, resumeRecordPath, writeResumeRecord } from './resumeState';
+import { writeBodyAt } from './writeBody';
+
+export const DEFAULT_PROBE_SIZE = 128 * 1024;
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface DownloadOptions {
+	/** The folder the user allowed; nothing is written outside it (after resolving symlinks). */
+	root: string;
+	/** Relative file path under `root`; gets an extension from the response when it has none. */
+	output?: string;
+	/** Relative folder under `root` for server-named files (ignored when `output` is given). */
+	directory?: string;
+	onConflict?: ConflictPolicy;
+	partSize?: number;
+	probeSize?: number;
+	/** Parts fetched at once; 1 is strictly sequential. */
+	concurrency?: number;
+	signal?: AbortSignal;
+	onEvent?: DownloadListener;
+}
+
+export interface DownloadResult {
+	savedPath: string;
+	sizeBytes: number;
+	identity: Identity;
+	/** Bytes that were already on disk from an earlier, interrupted run. */
+	resumedBytes: number;
+}
+
+export interface RequestPlan {
+	method: 'GET';
+	url: string;
+	headers: Record<string, string>;
+	identity: Identity;
+	plannedOutput: string;
+	resumableBytes?: number;
+}
+
+/** Thrown inside the engine when a server answers a ranged request with the whole body. */
+class RangeIgnored extends Error {}
+
+const RESUMABLE_TYPES = new Set(['cancelled', 'network', 'rate_limit']);
+
+interface Target {
+	directory: string;
+	fileName: string;
+	partPath: string;
+	recordPath: string;
+	identity: string;
+	requested: string | null;
+}
+
+/**
+ * Downloads one message resource: a ranged probe, then the rest in verified parts (in parallel),
+ * streamed into `<name>.part` beside the target, fsynced and moved into place without clobbering.
+ * An interrupted ranged download keeps its .part and a small resume record for the next run.
+ */
+export class DownloadEngine {
+	constructor(private readonly session: ApiSession) {}
+
+	get identity(): Identity {
+		return this.session.identity;
+	}
+
+	/** What `download` would request, with the token redacted; makes no request. */
+	async plan(refInput: ResourceRef, options: DownloadOptions): Promise<RequestPlan> {
+		const ref = validateResourceRef(refInput);
+		const output = options.output === undefined ? undefined : validateRelativeOutput(options.output);
+		const directory = await this.targetDirectory(options, output);
+		const probeSize = options.probeSize ?? DEFAULT_PROBE_SIZE;
+		const identity = resourceIdentity(ref, this.session.baseUrl);
+		const record = await readResumeRecord(resumeRecordPath(directory, identity), identity);
+		const plannedOutput = output === undefined
+			? path.join(directory, '<name from Content-Disposition, else the file key + the extension of Content-Type>')
+			: path.join(directory, path.basename(output)) + (path.extname(output) === '' ? ' + the extension from Content-Disposition or Content-Type' : '');
+		return {
+			method: 'GET',
+			url: this.session.url(resourcePath(ref), { type: ref.type }),
+			headers: {
+				Authorization: `Bearer <${this.session.identity === 'bot' ? 'tenant' : 'user'}_access_token redacted>`,
+				Range: formatRange(0, probeSize - 1),
+				'Accept-Encoding': 'identity',
+				'User-Agent': this.session.userAgent,
+			},
+			identity: this.session.identity,
+			plannedOutput: record === undefined ? plannedOutput : path.join(directory, record.fileName),
+			...(record === undefined ? {} : { resumableBytes: new RangeSet(record.completed).size }),
+		};
+	}
+
+	async download(refInput: ResourceRef, options: DownloadOptions): Promise<DownloadResult> {
+		const ref = validateResourceRef(refInput);
+		const output = options.output === undefined ? undefined : validateRelativeOutput(options.output);
+		const directory = await this.targetDirectory(options, output);
+		const identity = resourceIdentity(ref, this.session.baseUrl);
+		const recordPath = resumeRecordPath(directory, identity);
+		const record = await readResumeRecord(recordPath, identity);
+		const requested = output ?? null;
+		if (record !== undefined && record.requested === requested && (await fileExists(path.join(directory, record.partName)))) {
+			const target: Target = { directory, fileName: record.fileName, partPath: path.join(directory, record.partName), recordPath, identity, requested };
+			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed));
+			if (resumed !== 'changed') {
+				return resumed;
+			}
+			options.onEvent?.({ kind: 'restarted', reason: 'The resource changed since the interrupted download; starting over.' });
+		}
+		return new Transfer(this.session, ref, options, { directory, fileName: '', partPath: '', recordPath, identity, requested }).fresh(output);
+	}
+
+	/** The real folder files land in, refused if it lies outside the root. */
+	private async targetDirectory(options: DownloadOptions, output: string | undefined): Promise<string> {
+		let relativeDir = '.';
+		if (output !== undefined) {
+			relativeDir = path.posix.dirname(output);
+		} else if (options.directory !== undefined && options.directory.trim() !== '' && options.directory.trim() !== '.') {
+			relativeDir = validateRelativeOutput(options.directory);
+		}
+		return resolveInsideRoot(options.root, relativeDir);
+	}
+}
+
+/** One run of one download; owns the open .part file and the progress count. */
+class Transfer {
+	private file: FileHandle | undefined;
+	private completed = new RangeSet();
+	private total: number | undefined;
+	private bytesDone = 0;
+	private ranged = true;
+	private persistChain: Promise<void> = Promise.resolve();
+	private readonly url: string;
+	private readonly signal: AbortSignal | undefined;
+
+	constructor(
+		private readonly session: ApiSession,
+		private readonly ref: ResourceRef,
+		private readonly options: DownloadOptions,
+		private target: Target,
+	) {
+		this.url = session.url(resourcePath(ref), { type: ref.type });
+		this.signal = options.signal;
+	}
+
+	/** Continues from a resume record; 'changed' when the resource's size is no longer the same. */
+	async resume(total: number, completed: RangeSet): Promise<DownloadResult | 'changed'> {
+		this.total = total;
+		this.completed = completed;
+		this.bytesDone = completed.size;
+		const resumedBytes = completed.size;
+		try {
+			this.file = await fs.open(this.target.partPath, 'r+');
+			this.emitStarted(resumedBytes);
+			await this.fetchMissingParts();
+			return await this.finish(resumedBytes);
+		} catch (error) {
+			const failure = toLarkError(error, this.signal);
+			if (failure instanceof SizeChanged) {
+				await this.discard();
+				return 'changed';
+			}
+			throw await this.fail(failure);
+		}
+	}
+
+	async fresh(output: string | undefined): Promise<DownloadResult> {
+		const probe = await this.probe();
+		try {
+			await fs.mkdir(this.target.directory, { recursive: true });
+			const requestedName = path.basename(plannedRelativePath({
+				fileKey: this.ref.fileKey,
+				output,
+				contentDisposition: probe.headers['content-disposition'],
+				contentType: probe.headers['content-type'],
+			}));
+			const policy = this.options.onConflict ?? 'rename';
+			const fileName = await chooseFreeName(this.target.directory, requestedName, policy);
+			this.target = { ...this.target, fileName, partPath: path.join(this.target.directory, `${fileName}.part`) };
+			this.file = await fs.open(this.target.partPath, 'w+');
+			this.emitStarted(0);
+			if (probe.status === 206) {
+				await this.writeProbe(probe);
+				await this.fetchMissingParts();
+			} else {
+				this.ranged = false;
+				await this.streamWhole(probe);
+			}
+			return await this.finish(0);
+		} catch (error) {
+			probe.body.destroy();
+			throw await this.fail(toLarkError(error, this.signal));
+		}
+	}
+
+	/** First request: a small range tells the size; 400/416 (e.g. an empty file) falls back to a plain GET. */
+	private async probe(): Promise<HttpResponse> {
+		const probeSize = this.options.probeSize ?? DEFAULT_PROBE_SIZE;
+		let response: HttpResponse;
+		try {
+			response = await this.request({ range: formatRange(0, probeSize - 1) });
+		} catch (error) {
+			const failure = toLarkError(error, this.signal);
+			const rangeRefused = failure.httpStatus === 416 || (failure.httpStatus === 400 && (failure.type === 'api' || failure.code === undefined));
+			if (!rangeRefused) {
+				throw failure;
+			}
+			response = await this.request({});
+		}
+		try {
+			assertIdentityEncoding(response);
+			if (response.status === 206) {
+				const range = parseContentRange(response.headers['content-range']);
+				if (range.start !== 0) {
+					throw new LarkError('protocol', `The first ranged response started at byte ${range.start}, not 0.`, { retryable: true });
+				}
+				this.total = range.total;
+			} else if (response.status === 200) {
+				this.total = contentLength(response);
+			} else {
+				throw unexpectedStatus(response.status);
+			}
+		} catch (error) {
+			response.body.destroy();
+			throw error;
+		}
+		return response;
+	}
+
+	/** Sends one authorized GET with retries; 2xx/3xx below 400 come back, errors are thrown typed. */
+	private request(extraHeaders: { range?: string }, signal = this.signal): Promise<HttpResponse> {
+		return this.session.withRetries(() => this.sendOnce(extraHeaders, signal), signal, (notice) => this.emitRetry(notice));
+	}
+
+	private sendOnce(extraHeaders: { range?: string }, signal: AbortSignal | undefined): Promise<HttpResponse> {
+		return this.session.send({
+			url: this.url,
+			headers: { 'accept-encoding': 'identity', ...(extraHeaders.range === undefined ? {} : { range: extraHeaders.range }) },
+			signal,
+		});
+	}
+
+	private async writeProbe(probe: HttpResponse): Promise<void> {
+		const range = parseContentRange(probe.headers['content-range']);
+		const declared = range.end - range.start + 1;
+		const result = await writeBodyAt(probe.body, this.requireFile(), 0, declared, (n) => this.countBytes(n), this.signal);
+		this.completed.add(0, result.written);
+		if (result.error !== undefined && !result.error.retryable) {
+			throw result.error;
+		}
+		// A probe cut short is just a gap: the part planner requests what is missing.
+		await this.persist();
+	}
+
+	private async fetchMissingParts(): Promise<void> {
+		const total = this.requireTotal();
+		const parts = planParts(this.completed.missing(total), this.options.partSize ?? DEFAULT_PART_SIZE);
+		if (parts.length === 0) {
+			return;
+		}
+		const inner = new AbortController();
+		const forwardAbort = (): void => inner.abort(this.signal?.reason);
+		this.signal?.addEventListener('abort', forwardAbort, { once: true });
+		if (this.signal?.aborted === true) {
+			inner.abort(this.signal.reason);
+		}
+		let firstError: unknown;
+		const queue = [...parts];
+		const worker = async (): Promise<void> => {
+			for (let part = queue.shift(); part !== undefined && firstError === undefined; part = queue.shift()) {
+				try {
+					await this.fetchPart(part.start, part.end, inner.signal);
+				} catch (error) {
+					firstError ??= error;
+					inner.abort(error);
+				}
+			}
+		};
+		const workers = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, parts.length));
+		try {
+			await Promise.all(Array.from({ length: workers }, worker));
+		} finally {
+			this.signal?.removeEventListener('abort', forwardAbort);
+		}
+		if (firstError instanceof RangeIgnored) {
+			// The server stopped honouring Range: never splice; restart with one whole-body GET.
+			this.options.onEvent?.({ kind: 'restarted', reason: 'The server ignored a range request; downloading the whole file again.' });
+			this.ranged = false;
+			await this.streamWhole(undefined);
+			return;
+		}
+		if (firstError !== undefined) {
+			throw this.signal?.aborted === true ? toLarkError(firstError, this.signal) : firstError;
+		}
+	}
+
+	/** Fetches [start, end] (inclusive), continuing after short or truncated answers. */
+	private async fetchPart(start: number, end: number, signal: AbortSignal): Promise<void> {
+		const total = this.requireTotal();
+		let position = start;
+		let responses = 0;
+		while (position <= end) {
+			await this.session.withRetries(async () => {
+				if (++responses > 64) {
+					throw new LarkError('protocol', `Gave up on bytes ${position}-${end}: the server kept answering with tiny parts.`);
+				}
+				const response = await this.sendOnce({ range: formatRange(position, end) }, signal);
+				let declared: number;
+				try {
+					if (response.status === 200) {
+						throw new RangeIgnored();
+					}
+					if (response.status !== 206) {
+						throw unexpectedStatus(response.status);
+					}
+					assertIdentityEncoding(response);
+					const range = parseContentRange(response.headers['content-range']);
+					if (range.total !== total) {
+						throw new SizeChanged(total, range.total);
+					}
+					if (range.start !== position) {
+						throw new LarkError('protocol', `A part started at byte ${range.start} instead of ${position}.`, { retryable: true });
+					}
+					declared = range.end - range.start + 1;
+				} catch (error) {
+					response.body.destroy();
+					throw error;
+				}
+				const result = await writeBodyAt(response.body, this.requireFile(), position, declared, (n) => this.countBytes(n), signal);
+				this.completed.add(position, position + result.written);
+				position += result.written;
+				if (result.error !== undefined) {
+					await this.persist();
+					throw result.error;
+				}
+			}, signal, (notice) => this.emitRetry(notice));
+		}
+		await this.persist();
+	}
+
+	/** Whole-body mode for servers without Range; a broken transfer restarts from byte 0. */
+	private async streamWhole(first: HttpResponse | undefined): Promise<void> {
+		const expectedTotal = this.total;
+		let pending = first;
+		await this.session.withRetries(async () => {
+			const response = pending ?? (await this.sendOnce({}, this.signal));
+			pending = undefined;
+			if (response.status !== 200) {
+				response.body.destroy();
+				throw unexpectedStatus(response.status);
+			}
+			try {
+				assertIdentityEncoding(response);
+			} catch (error) {
+				response.body.destroy();
+				throw error;
+			}
+			const length = contentLength(response);
+			if (expectedTotal !== undefined && length !== undefined && length !== expectedTotal) {
+				response.body.destroy();
+				throw new SizeChanged(expectedTotal, length);
+			}
+			const file = this.requireFile();
+			await file.truncate(0);
+			this.completed = new RangeSet();
+			this.bytesDone = 0;
+			const result = await writeBodyAt(response.body, file, 0, length, (n) => this.countBytes(n), this.signal);
+			if (result.error !== undefined) {
+				throw result.error;
+			}
+			this.total = result.written;
+			this.completed.add(0, result.written);
+		}, this.signal, (notice) => this.emitRetry(notice));
+	}
+
+	private async finish(resumedBytes: number): Promise<DownloadResult> {
+		const file = this.requireFile();
+		const { size } = await file.stat();
+		const total = this.requireTotal();
+		if (size !== total || this.completed.size !== total) {
+			throw new LarkError('protocol', `File size mismatch: expected ${total} bytes, have ${this.completed.size} verified of ${size} on disk.`, {
+				hint: 'The transfer was incomplete; run the command again to continue.',
+				retryable: true,
+			});
+		}
+		await file.sync();
+		await file.close();
+		this.file = undefined;
+		// Check the folder again right before the rename: a symlink swapped in meanwhile must not redirect the file.
+		const root = await fs.realpath(this.options.root);
+		await resolveInsideRoot(root, path.relative(root, path.join(this.target.directory, this.target.fileName)));
+		const savedPath = await commitPartFile(this.target.partPath, path.join(this.target.directory, this.target.fileName), this.options.onConflict ?? 'rename');
+		await fs.rm(this.target.recordPath, { force: true });
+		this.options.onEvent?.({ kind: 'finished', savedPath, sizeBytes: size });
+		return { savedPath, sizeBytes: size, identity: this.session.identity, resumedBytes };
+	}
+
+	/** Keeps a resumable .part (with its record) after cancel or network trouble; removes everything else. */
+	private async fail(error: LarkError): Promise<LarkError> {
+		await this.file?.close().catch(() => undefined);
+		this.file = undefined;
+		if (this.target.partPath === '') {
+			return error;
+		}
+		const keep = this.ranged && this.total !== undefined && this.completed.size > 0 && (RESUMABLE_TYPES.has(error.type) || error.retryable);
+		if (keep) {
+			await this.persist().catch(() => undefined);
+		} else {
+			await this.discard();
+		}
+		return error;
+	}
+
+	private async discard(): Promise<void> {
+		await this.file?.close().catch(() => undefined);
+		this.file = undefined;
+		await fs.rm(this.target.partPath, { force: true });
+		await fs.rm(this.target.recordPath, { force: true });
+	}
+
+	/** Records verified ranges; serialised so concurrent parts never interleave writes of the record. */
+	private persist(): Promise<void> {
+		if (!this.ranged || this.total === undefined || this.target.partPath === '') {
+			return this.persistChain;
+		}
+		const snapshot = {
+			resource: this.target.identity,
+			requested: this.target.requested,
+			fileName: this.target.fileName,
+			partName: path.basename(this.target.partPath),
+			total: this.total,
+			completed: this.completed.toJSON(),
+		};
+		this.persistChain = this.persistChain.then(() => writeResumeRecord(this.target.recordPath, snapshot));
+		return this.persistChain;
+	}
+
+	private countBytes(n: number): void {
+		this.bytesDone += n;
+		const bytesDone = this.total === undefined ? this.bytesDone : Math.min(this.bytesDone, this.total);
+		this.options.onEvent?.({ kind: 'progress', bytesDone, totalBytes: this.total });
+	}
+
+	private emitStarted(resumedBytes: number): void {
+		this.options.onEvent?.({ kind: 'started', fileName: this.target.fileName, totalBytes: this.total, resumedBytes });
+	}
+
+	private emitRetry(notice: RetryNotice): void {
+		this.options.onEvent?.({ kind: 'retrying', attempt: notice.attempt, delayMs: notice.delayMs, reason: notice.error.message });
+	}
+
+	private requireFile(): FileHandle {
+		if (this.file === undefined) {
+			throw new LarkError('io', 'The .part file is not open.');
+		}
+		return this.file;
+	}
+
+	private requireTotal(): number {
+		if (this.total === undefined) {
+			throw new LarkError('protocol', 'The resource size is unknown.');
+		}
+		return this.total;
+	}
+}
+
+/** The resource's total changed between requests: never mix bytes of two versions. */
+class SizeChanged extends LarkError {
+	constructor(expected: number, actual: number) {
+		super('protocol', `The resource size changed while downloading (${expected} → ${actual} bytes).`, {
+			hint: 'The file changed on the server; run the command again to download the new version.',
+		});
+	}
+}
+
+function unexpectedStatus(status: number): LarkError {
+	return new LarkError('protocol', `Unexpected HTTP status ${status} for a resource download.`, { httpStatus: status });
+}
+
+function assertIdentityEncoding(response: HttpResponse): void {
+	const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+	if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+		throw new LarkError('protocol', `The server sent Content-Encoding "${encoding}" although identity was requested; byte ranges would not match.`, {
+			hint: 'A proxy may be compressing responses; bypass it for the Open API host.',
+		});
+	}
+}
+
+function contentLength(response: HttpResponse): number | undefined {
+	const value = response.headers['content-length'];
+	return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
+}
+
+async function fileExists(file: string): Promise<boolean> {
+	try {
+		await fs.access(file);
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,84 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { LarkError } from '../errors';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+function refuse(message: string): LarkError {
+	return new LarkError('validation', message, {
+		hint: 'Give a relative path that stays inside the download folder after resolving .. and symlinks.',
+	});
+}
+
+/**
+ * Validates a user-supplied output path before any request: relative, no control characters, and
+ * not escaping the root lexically. Returns it normalised with forward slashes.
+ */
+export function validateRelativeOutput(output: string): string {
+	const trimmed = output.trim();
+	if (trimmed === '') {
+		throw refuse('The output path is empty.');
+	}
+	if (CONTROL_CHARS.test(trimmed)) {
+		throw refuse('The output path contains control characters.');
+	}
+	if (path.posix.isAbsolute(trimmed) || path.win32.isAbsolute(trimmed) || /^[a-zA-Z]:/.test(trimmed)) {
+		throw refuse(`The output path must be relative, got an absolute path: ${trimmed}`);
+	}
+	const normalised = path.posix.normalize(trimmed.replace(/\\/g, '/'));
+	if (normalised === '..' || normalised.startsWith('../')) {
+		throw refuse(`The output path escapes the download folder: ${trimmed}`);
+	}
+	if (normalised === '.' || normalised.endsWith('/')) {
+		throw refuse(`The output path must name a file, got: ${trimmed}`);
+	}
+	return normalised;
+}
+
+/** True when `child` is `parent` or inside it (both absolute, already resolved). */
+export function isInside(parent: string, child: string): boolean {
+	const relative = path.relative(parent, child);
+	return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** The real path of `target`, resolving symlinks of its nearest existing ancestor when it does not exist yet. */
+export async function resolveThroughExisting(target: string): Promise<string> {
+	const pending: string[] = [];
+	let current = target;
+	for (;;) {
+		try {
+			const real = await fs.realpath(current);
+			return path.join(real, ...pending.reverse());
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+				throw error;
+			}
+			const parent = path.dirname(current);
+			if (parent === current) {
+				return target;
+			}
+			pending.push(path.basename(current));
+			current = parent;
+		}
+	}
+}
+
+/**
+ * The absolute path for `relative` under `root`, refused if it resolves (through symlinks) outside
+ * the real root. Called before writing and again right before the final rename.
+ */
+export async function resolveInsideRoot(root: string, relative: string): Promise<string> {
+	const realRoot = await fs.realpath(root).catch(() => {
+		throw new LarkError('io', `The download folder does not exist: ${root}`);
+	});
+	const candidate = path.resolve(realRoot, relative);
+	if (!isInside(realRoot, candidate)) {
+		throw refuse(`The output path escapes the download folder: ${relative}`);
+	}
+	const resolved = await resolveThroughExisting(candidate);
+	if (!isInside(realRoot, resolved)) {
+		throw refuse(`The output path resolves outside the download folder through a symlink: ${relative}`);
+	}
+	return resolved;
+}

@@ -1,0 +1,9 @@
+/** Typed progress of one download; the CLI renders it on a TTY, the extension bridges it to withProgress. */
+export type DownloadEvent =
+	| { kind: 'started'; fileName: string; totalBytes: number | undefined; resumedBytes: number }
+	| { kind: 'progress'; bytesDone: number; totalBytes: number | undefined }
+	| { kind: 'retrying'; attempt: number; delayMs: number; reason: string }
+	| { kind: 'restarted'; reason: string }
+	| { kind: 'finished'; savedPath: string; sizeBytes: number };
+
+export type DownloadListener = (event: DownloadEvent) => void;

@@ -1,0 +1,84 @@
+/** The stable error kinds of the CLI contract and the extension's error funnel. */
+export type ErrorType =
+	| 'validation'
+	| 'auth'
+	| 'permission'
+	| 'scope'
+	| 'not_found'
+	| 'rate_limit'
+	| 'network'
+	| 'protocol'
+	| 'io'
+	| 'cancelled'
+	| 'api';
+
+export interface LarkErrorDetails {
+	/** Lark's numeric `code`, when the server sent one. */
+	code?: number;
+	hint?: string;
+	logId?: string;
+	httpStatus?: number;
+	/** True when trying the same request again may succeed. */
+	retryable?: boolean;
+	/** Seconds the server asked us to wait (429 / x-ogw-ratelimit-reset / Retry-After). */
+	retryAfterSeconds?: number;
+	/** The access token was rejected in a way a fresh token can fix. */
+	tokenRejected?: boolean;
+	cause?: unknown;
+}
+
+/** Every failure the core reports is one of these: typed, never a string throw. */
+export class LarkError extends Error {
+	readonly type: ErrorType;
+	readonly code: number | undefined;
+	readonly hint: string | undefined;
+	readonly logId: string | undefined;
+	readonly httpStatus: number | undefined;
+	readonly retryable: boolean;
+	readonly retryAfterSeconds: number | undefined;
+	readonly tokenRejected: boolean;
+
+	constructor(type: ErrorType, message: string, details: LarkErrorDetails = {}) {
+		super(message, details.cause === undefined ? undefined : { cause: details.cause });
+		this.name = 'LarkError';
+		this.type = type;
+		this.code = details.code;
+		this.hint = details.hint;
+		this.logId = details.logId;
+		this.httpStatus = details.httpStatus;
+		this.retryable = details.retryable ?? false;
+		this.retryAfterSeconds = details.retryAfterSeconds;
+		this.tokenRejected = details.tokenRejected ?? false;
+	}
+
+	/** The `error` object of the CLI's JSON failure envelope. */
+	toJSON(): { type: ErrorType; code?: number; message: string; hint?: string; log_id?: string } {
+		return {
+			type: this.type,
+			...(this.code === undefined ? {} : { code: this.code }),
+			message: this.message,
+			...(this.hint === undefined ? {} : { hint: this.hint }),
+			...(this.logId === undefined ? {} : { log_id: this.logId }),
+		};
+	}
+}
+
+export function cancelledError(cause?: unknown): LarkError {
+	return new LarkError('cancelled', 'The download was cancelled.', { cause });
+}
+
+export function isLarkError(error: unknown): error is LarkError {
+	return error instanceof LarkError;
+}
+
+/** Converts anything thrown into a LarkError without losing an existing classification. */
+export function toLarkError(error: unknown, signal?: AbortSignal): LarkError {
+	if (error instanceof LarkError) {
+		return error;
+	}
+	if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) {
+		return cancelledError(error);
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new LarkError('api', message, { cause: error });
+}
