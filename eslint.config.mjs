@@ -1,12 +1,14 @@
 // Type-aware lint; src/core and src/cli must stay free of `vscode` so they run in plain Node.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
 	{ ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.cache/**'] },
 	js.configs.recommended,
 	...tseslint.configs.recommendedTypeChecked,
 	{
+		files: ['**/*.ts'],
 		languageOptions: {
 			parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
 		},
@@ -29,7 +31,10 @@ export default tseslint.config(
 	{
 		files: ['**/*.js', '**/*.mjs'],
 		...tseslint.configs.disableTypeChecked,
-		languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+	},
+	{
+		files: ['**/*.js', '**/*.mjs'],
+		languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
 		rules: { '@typescript-eslint/no-require-imports': 'off' },
 	},
 	{ files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },

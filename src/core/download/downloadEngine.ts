@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Identity } from '../auth/tokenProvider';
 import { LarkError, toLarkError } from '../errors';
 import type { ApiSession, RetryNotice } from '../http/apiSession';
-import type { HttpResponse } from '../http/httpClient';
+import { discardBody, type HttpResponse } from '../http/httpClient';
 import { chooseFreeName, commitPartFile, type ConflictPolicy } from './commitFile';
 import { formatRange, parseContentRange } from './contentRange';
 import { plannedRelativePath } from './fileName';
@@ -52,8 +52,6 @@ export interface RequestPlan {
 	resumableBytes?: number;
 }
 
-/** Thrown inside the engine when a server answers a ranged request with the whole body. */
-class RangeIgnored extends Error {}
 
 const RESUMABLE_TYPES = new Set(['cancelled', 'network', 'rate_limit']);
 
@@ -201,7 +199,7 @@ class Transfer {
 			}
 			return await this.finish(0);
 		} catch (error) {
-			probe.body.destroy();
+			discardBody(probe.body);
 			throw await this.fail(toLarkError(error, this.signal));
 		}
 	}
@@ -234,7 +232,7 @@ class Transfer {
 				throw unexpectedStatus(response.status);
 			}
 		} catch (error) {
-			response.body.destroy();
+			discardBody(response.body);
 			throw error;
 		}
 		return response;
@@ -303,7 +301,7 @@ class Transfer {
 			return;
 		}
 		if (firstError !== undefined) {
-			throw this.signal?.aborted === true ? toLarkError(firstError, this.signal) : firstError;
+			throw toLarkError(firstError, this.signal);
 		}
 	}
 
@@ -336,7 +334,7 @@ class Transfer {
 					}
 					declared = range.end - range.start + 1;
 				} catch (error) {
-					response.body.destroy();
+					discardBody(response.body);
 					throw error;
 				}
 				const result = await writeBodyAt(response.body, this.requireFile(), position, declared, (n) => this.countBytes(n), signal);
@@ -359,18 +357,18 @@ class Transfer {
 			const response = pending ?? (await this.sendOnce({}, this.signal));
 			pending = undefined;
 			if (response.status !== 200) {
-				response.body.destroy();
+				discardBody(response.body);
 				throw unexpectedStatus(response.status);
 			}
 			try {
 				assertIdentityEncoding(response);
 			} catch (error) {
-				response.body.destroy();
+				discardBody(response.body);
 				throw error;
 			}
 			const length = contentLength(response);
 			if (expectedTotal !== undefined && length !== undefined && length !== expectedTotal) {
-				response.body.destroy();
+				discardBody(response.body);
 				throw new SizeChanged(expectedTotal, length);
 			}
 			const file = this.requireFile();
@@ -474,6 +472,13 @@ class Transfer {
 			throw new LarkError('protocol', 'The resource size is unknown.');
 		}
 		return this.total;
+	}
+}
+
+/** Thrown inside the engine when a server answers a ranged request with the whole body. */
+class RangeIgnored extends LarkError {
+	constructor() {
+		super('protocol', 'The server ignored a range request.');
 	}
 }
 

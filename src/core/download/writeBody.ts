@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { LarkError } from '../errors';
-import { toTransportError } from '../http/httpClient';
+import { discardBody, toTransportError } from '../http/httpClient';
 
 export interface BodyWrite {
 	/** Bytes the body delivered and we wrote, even when it failed part-way. */
@@ -20,7 +20,7 @@ export async function writeBodyAt(body: Readable, file: FileHandle, offset: numb
 		for await (const chunk of body) {
 			const buffer = chunk as Buffer;
 			if (limit !== undefined && written + buffer.length > limit) {
-				body.destroy();
+				discardBody(body);
 				return {
 					written,
 					error: new LarkError('protocol', `The server sent more than the ${limit} bytes its headers declared.`, {
@@ -38,7 +38,7 @@ export async function writeBodyAt(body: Readable, file: FileHandle, offset: numb
 			onBytes(buffer.length);
 		}
 	} catch (error) {
-		body.destroy();
+		discardBody(body);
 		if (error instanceof LarkError) {
 			return { written, error };
 		}

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { LarkError } from '../errors';
 import { classifyHttpStatus, classifyLarkCode } from '../larkErrorCodes';
-import type { HttpResponse } from './httpClient';
+import { discardBody, type HttpResponse } from './httpClient';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -29,7 +29,7 @@ export async function readLimited(body: Readable, limit = MAX_ERROR_BODY_BYTES):
 	} catch {
 		// A broken error body still lets us report the status.
 	} finally {
-		body.destroy();
+		discardBody(body);
 	}
 	return Buffer.concat(chunks).toString('utf8');
 }
@@ -59,7 +59,7 @@ export async function errorFromResponse(response: HttpResponse): Promise<LarkErr
 	let parsed: LarkErrorBody | undefined;
 	try {
 		const value: unknown = JSON.parse(text);
-		parsed = typeof value === 'object' && value !== null ? (value as LarkErrorBody) : undefined;
+		parsed = typeof value === 'object' && value !== null ? value : undefined;
 	} catch {
 		parsed = undefined;
 	}

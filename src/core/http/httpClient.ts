@@ -60,7 +60,7 @@ export class HttpClient {
 			if (!REDIRECT_STATUSES.has(response.status) || location === undefined) {
 				return response;
 			}
-			response.body.resume();
+			discardBody(response.body);
 			if (hop >= this.maxRedirects) {
 				throw new LarkError('protocol', `Too many redirects (more than ${this.maxRedirects}).`, { httpStatus: response.status });
 			}
@@ -134,4 +134,10 @@ export function toTransportError(error: unknown, signal?: AbortSignal): LarkErro
 		return cancelledError(error);
 	}
 	return new LarkError('network', `Network error: ${message}`, { retryable: true, cause: error });
+}
+
+/** Drops a response body we will not read; undici reports the abort as an error we must absorb. */
+export function discardBody(body: Readable): void {
+	body.on('error', () => undefined);
+	body.destroy();
 }

@@ -1,0 +1,33 @@
+import { TenantTokenProvider } from '../../src/core/auth/tenantTokenProvider';
+import { StaticTokenProvider } from '../../src/core/auth/tokenProvider';
+import type { DownloadEvent } from '../../src/core/download/progress';
+import { DownloadEngine } from '../../src/core/download/downloadEngine';
+import { ApiSession } from '../../src/core/http/apiSession';
+import { HttpClient } from '../../src/core/http/httpClient';
+import type { RequestBudget } from '../../src/core/http/requestBudget';
+import type { RetryPolicy } from '../../src/core/http/retryPolicy';
+import { USER_AGENT } from '../../src/core/version';
+import type { LarkTestServer } from './larkServer';
+
+/** Same shape as the default policy, with millisecond delays so fault tests run fast. */
+export const FAST_RETRIES: RetryPolicy = { maxRetries: 4, baseDelayMs: 2, maxDelayMs: 10, maxRateLimitWaitMs: 5_000, totalWaitBudgetMs: 10_000 };
+
+export interface Harness {
+	engine: DownloadEngine;
+	session: ApiSession;
+	events: DownloadEvent[];
+	close(): Promise<void>;
+}
+
+export function botHarness(server: LarkTestServer, options: { retry?: RetryPolicy; budget?: RequestBudget; idleTimeoutMs?: number } = {}): Harness {
+	const http = new HttpClient({ idleTimeoutMs: options.idleTimeoutMs ?? 10_000 });
+	const tokens = new TenantTokenProvider(http, server.baseUrl, server.appId, server.appSecret, USER_AGENT);
+	const session = new ApiSession(http, server.baseUrl, tokens, USER_AGENT, options.budget, options.retry ?? FAST_RETRIES);
+	return { engine: new DownloadEngine(session), session, events: [], close: () => http.close() };
+}
+
+export function userHarness(server: LarkTestServer, token: string): Harness {
+	const http = new HttpClient();
+	const session = new ApiSession(http, server.baseUrl, new StaticTokenProvider('user', token), USER_AGENT, undefined, FAST_RETRIES);
+	return { engine: new DownloadEngine(session), session, events: [], close: () => http.close() };
+}

@@ -1,0 +1,282 @@
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+
+/** One scripted misbehaviour for one resource request. */
+export type Fault =
+	| { kind: 'status'; status: number; code?: number; msg?: string; headers?: Record<string, string>; extra?: Record<string, unknown> }
+	| { kind: 'html'; status: number }
+	| { kind: 'ignoreRange' }
+	| { kind: 'shift'; by: number }
+	| { kind: 'short'; bytes: number }
+	| { kind: 'truncate'; after: number }
+	| { kind: 'overflow'; extra: number }
+	| { kind: 'total'; total: number }
+	| { kind: 'reset' }
+	| { kind: 'redirect'; to: string }
+	| { kind: 'stall'; afterBytes: number };
+
+export interface ServedResource {
+	messageId: string;
+	fileKey: string;
+	type: 'image' | 'file';
+	data: Buffer;
+	contentType?: string;
+	contentDisposition?: string;
+	/** Always answer 200 with the whole body. */
+	ignoreRange?: boolean;
+	/** Compress every answer (a misbehaving proxy). */
+	gzip?: boolean;
+	/** Decides a fault per request (index counts this resource's requests from 0). */
+	fault?: (request: { index: number; range: string | undefined }) => Fault | undefined;
+}
+
+export interface LoggedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: http.IncomingHttpHeaders;
+	host: string;
+	at: number;
+}
+
+export interface LarkServerOptions {
+	appId?: string;
+	appSecret?: string;
+	tokenExpireSeconds?: number;
+	/** Resource requests need no Authorization (stands in for a CDN host behind a redirect). */
+	open?: boolean;
+	/** Host name used in `baseUrl` (e.g. "localhost" to act as another host). */
+	hostName?: string;
+}
+
+/**
+ * A loopback (127.0.0.1) Lark-compatible server for tests: the tenant-token endpoint and the
+ * message-resource endpoint with real Range semantics, plus scripted faults and a request log.
+ */
+export class LarkTestServer {
+	readonly requests: LoggedRequest[] = [];
+	readonly resources = new Map<string, ServedResource>();
+	readonly validTokens = new Set<string>();
+	readonly appId: string;
+	readonly appSecret: string;
+	private readonly server: http.Server;
+	private readonly counters = new Map<string, number>();
+	private tokenSerial = 0;
+	private port = 0;
+
+	constructor(private readonly options: LarkServerOptions = {}) {
+		this.appId = options.appId ?? 'cli_test_app';
+		this.appSecret = options.appSecret ?? `secret-${randomBytes(6).toString('hex')}`;
+		this.server = http.createServer((req, res) => this.handle(req, res));
+	}
+
+	get baseUrl(): string {
+		return `http://${this.options.hostName ?? '127.0.0.1'}:${this.port}`;
+	}
+
+	async start(): Promise<this> {
+		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		this.port = (this.server.address() as AddressInfo).port;
+		return this;
+	}
+
+	async stop(): Promise<void> {
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	addResource(resource: ServedResource): ServedResource {
+		this.resources.set(resource.fileKey, resource);
+		return resource;
+	}
+
+	/** A user access token the server accepts. */
+	issueUserToken(): string {
+		const token = `u-test-${randomBytes(8).toString('hex')}`;
+		this.validTokens.add(token);
+		return token;
+	}
+
+	/** Makes the server reject `token` as expired from now on. */
+	expireToken(token: string): void {
+		this.validTokens.delete(token);
+	}
+
+	resourceRequests(fileKey?: string): LoggedRequest[] {
+		return this.requests.filter((r) => r.path.includes('/resources/') && (fileKey === undefined || r.path.endsWith(`/${encodeURIComponent(fileKey)}`)));
+	}
+
+	tokenRequests(): LoggedRequest[] {
+		return this.requests.filter((r) => r.path === '/open-apis/auth/v3/tenant_access_token/internal');
+	}
+
+	private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		this.requests.push({
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			headers: req.headers,
+			host: req.headers.host ?? '',
+			at: Date.now(),
+		});
+		if (url.pathname === '/open-apis/auth/v3/tenant_access_token/internal' && req.method === 'POST') {
+			this.handleTenantToken(req, res);
+			return;
+		}
+		const match = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(url.pathname);
+		if (match !== null && req.method === 'GET') {
+			this.handleResource(req, res, decodeURIComponent(match[1] ?? ''), decodeURIComponent(match[2] ?? ''), url.searchParams.get('type'));
+			return;
+		}
+		sendJson(res, 404, { code: 404, msg: 'not found' });
+	}
+
+	private handleTenantToken(req: http.IncomingMessage, res: http.ServerResponse): void {
+		readBody(req, (body) => {
+			let parsed: { app_id?: unknown; app_secret?: unknown } = {};
+			try {
+				parsed = JSON.parse(body) as typeof parsed;
+			} catch {
+				sendJson(res, 400, { code: 9499, msg: 'bad json' });
+				return;
+			}
+			if (parsed.app_id !== this.appId || parsed.app_secret !== this.appSecret) {
+				sendJson(res, 200, { code: 10014, msg: 'app secret invalid' });
+				return;
+			}
+			const token = `t-test-${++this.tokenSerial}-${randomBytes(4).toString('hex')}`;
+			this.validTokens.add(token);
+			sendJson(res, 200, { code: 0, msg: 'ok', tenant_access_token: token, expire: this.options.tokenExpireSeconds ?? 7200 });
+		});
+	}
+
+	private authorize(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+		if (this.options.open === true) {
+			return true;
+		}
+		const header = req.headers.authorization;
+		if (header === undefined || !header.startsWith('Bearer ')) {
+			sendJson(res, 401, { code: 99991661, msg: 'Missing access token for authorization.' });
+			return false;
+		}
+		const token = header.slice('Bearer '.length);
+		if (!this.validTokens.has(token)) {
+			const code = token.startsWith('u-') ? 99991677 : 99991663;
+			sendJson(res, 401, { code, msg: 'Invalid access token for authorization.', error: { log_id: 'log-auth-1' } });
+			return false;
+		}
+		return true;
+	}
+
+	private handleResource(req: http.IncomingMessage, res: http.ServerResponse, messageId: string, fileKey: string, type: string | null): void {
+		if (!this.authorize(req, res)) {
+			return;
+		}
+		const resource = this.resources.get(fileKey);
+		if (resource === undefined || resource.messageId !== messageId) {
+			sendJson(res, 400, { code: 234003, msg: 'File not in msg.', error: { log_id: 'log-234003' } });
+			return;
+		}
+		if (type !== resource.type) {
+			sendJson(res, 400, { code: 234001, msg: 'Invalid request param.' });
+			return;
+		}
+		const index = this.counters.get(fileKey) ?? 0;
+		this.counters.set(fileKey, index + 1);
+		const range = req.headers.range;
+		const fault = resource.fault?.({ index, range });
+		serveResource(req, res, resource, range, fault);
+	}
+}
+
+function serveResource(req: http.IncomingMessage, res: http.ServerResponse, resource: ServedResource, rangeHeader: string | undefined, fault: Fault | undefined): void {
+	const data = resource.data;
+	const headers: Record<string, string> = { 'content-type': resource.contentType ?? 'application/octet-stream' };
+	if (resource.contentDisposition !== undefined) {
+		headers['content-disposition'] = resource.contentDisposition;
+	}
+	switch (fault?.kind) {
+		case 'status':
+			sendJson(res, fault.status, { code: fault.code ?? fault.status, msg: fault.msg ?? 'injected error', ...(fault.extra ?? {}), error: { log_id: `log-${fault.code ?? fault.status}` } }, fault.headers);
+			return;
+		case 'html':
+			res.writeHead(fault.status, { 'content-type': 'text/html' });
+			res.end(`<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status} Bad Gateway</h1><hr>nginx</body></html>`);
+			return;
+		case 'reset':
+			req.socket.destroy();
+			return;
+		case 'redirect':
+			res.writeHead(302, { location: fault.to + (req.url ?? '') });
+			res.end();
+			return;
+		default:
+			break;
+	}
+	const ignoreRange = resource.ignoreRange === true || fault?.kind === 'ignoreRange';
+	let start = 0;
+	let end = data.length - 1;
+	let status = 200;
+	if (rangeHeader !== undefined && !ignoreRange) {
+		const m = /^bytes=(\d+)-(\d*)$/.exec(rangeHeader);
+		if (m === null || data.length === 0 || Number(m[1]) >= data.length) {
+			res.writeHead(416, { 'content-range': `bytes */${data.length}`, 'content-type': 'application/json' });
+			res.end(JSON.stringify({ code: 416, msg: 'Range Not Satisfiable' }));
+			return;
+		}
+		start = Number(m[1]);
+		end = m[2] === '' ? data.length - 1 : Math.min(Number(m[2]), data.length - 1);
+		status = 206;
+	}
+	let total = data.length;
+	let bodyStart = start;
+	if (status === 206) {
+		if (fault?.kind === 'short') {
+			end = Math.min(end, start + fault.bytes - 1);
+		}
+		if (fault?.kind === 'shift') {
+			bodyStart = start + fault.by;
+			end = Math.min(data.length - 1, end + fault.by);
+		}
+		if (fault?.kind === 'total') {
+			total = fault.total;
+		}
+		headers['content-range'] = `bytes ${bodyStart}-${end}/${total}`;
+	}
+	let body = data.subarray(bodyStart, end + 1);
+	if (resource.gzip === true) {
+		body = gzipSync(body);
+		headers['content-encoding'] = 'gzip';
+	}
+	if (fault?.kind === 'overflow') {
+		res.writeHead(status, headers); // no Content-Length: chunked, so the extra bytes arrive
+		res.end(Buffer.concat([body, Buffer.alloc(fault.extra, 0x41)]));
+		return;
+	}
+	headers['content-length'] = String(body.length);
+	res.writeHead(status, headers);
+	if (fault?.kind === 'truncate') {
+		res.write(body.subarray(0, fault.after), () => setTimeout(() => req.socket.destroy(), 20));
+		return;
+	}
+	if (fault?.kind === 'stall') {
+		res.write(body.subarray(0, fault.afterBytes)); // then say nothing more
+		return;
+	}
+	res.end(body);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	const text = JSON.stringify(body);
+	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), 'x-tt-logid': 'header-log-id', ...headers });
+	res.end(text);
+}
+
+function readBody(req: http.IncomingMessage, done: (body: string) => void): void {
+	const chunks: Buffer[] = [];
+	req.on('data', (chunk: Buffer) => chunks.push(chunk));
+	req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+}
