@@ -70,7 +70,7 @@ export function extensionForContentType(contentType: string | undefined): string
 	if (type === '') {
 		return '';
 	}
-	const preferred: Record<string, string> = { 'image/jpeg': '.jpg', 'audio/mpeg': '.mp3', 'text/plain': '.txt', 'audio/opus': '.opus' };
+	const preferred: Record<string, string> = { 'image/jpeg': '.jpg', 'audio/mpeg': '.mp3', 'text/plain': '.txt', 'audio/opus': '.opus', 'video/quicktime': '.mov' };
 	const known = preferred[type];
 	if (known !== undefined) {
 		return known;
