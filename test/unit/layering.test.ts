@@ -14,6 +14,7 @@ describe('layering: src/core and src/cli run in plain Node', () => {
 		const modules = [...(await compiledModules('core')), ...(await compiledModules('cli'))].filter((m) => !m.endsWith(path.join('cli', 'main.js')));
 		assert.ok(modules.length > 10);
 		for (const modulePath of modules) {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports -- loading each compiled module is the point
 			assert.doesNotThrow(() => require(modulePath), `${path.relative(compiledSrc, modulePath)} failed to load`);
 		}
 		const loaded = Object.keys(require.cache);
