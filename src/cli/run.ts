@@ -1,21 +1,16 @@
 import { credentialsFromEnvironment } from './environment';
-import { runDownload, DOWNLOAD_USAGE } from './commands/download';
+import { COMMANDS, USAGE_LINES } from './commands';
 import { LarkError, toLarkError } from '../core/errors';
 import { printFailure, type Io } from './output';
-import { secretsOf, type CliContext } from './context';
+import { secretsOf } from './context';
 import type { Credentials } from '../core/auth/credentials';
 
 const USAGE = `Usage:
-  ${DOWNLOAD_USAGE}
+${USAGE_LINES.map((line) => `  ${line}`).join('\n')}
 
 Environment: LARK_APP_ID + LARK_APP_SECRET (bot), LARK_USER_ACCESS_TOKEN (user),
              LARK_BRAND=feishu|lark, LARK_BASE_URL (override the Open API base URL)`;
 
-type Command = (args: string[], context: CliContext) => Promise<number>;
-
-const COMMANDS: Record<string, Command> = {
-	download: runDownload,
-};
 
 /** The whole CLI as a function: argv in, exit status out; everything printed goes through `io`. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string, io: Io, signal: AbortSignal): Promise<number> {

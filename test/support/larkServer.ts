@@ -41,6 +41,9 @@ export interface LoggedRequest {
 	at: number;
 }
 
+/** An extra endpoint; return false to fall through to the built-in routes. */
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, server: LarkTestServer) => boolean | void;
+
 export interface LarkServerOptions {
 	appId?: string;
 	appSecret?: string;
@@ -63,6 +66,7 @@ export class LarkTestServer {
 	readonly appSecret: string;
 	private readonly server: http.Server;
 	private readonly counters = new Map<string, number>();
+	private readonly routes: { method: string; pattern: RegExp; handler: RouteHandler }[] = [];
 	private tokenSerial = 0;
 	private port = 0;
 
@@ -85,6 +89,18 @@ export class LarkTestServer {
 	async stop(): Promise<void> {
 		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	/** Adds an endpoint (chats, messages, OAuth …) without touching this file. */
+	route(method: string, pattern: RegExp, handler: RouteHandler): this {
+		this.routes.push({ method, pattern, handler });
+		return this;
+	}
+
+	/** True when the request carries a token this server issued (and has not expired). */
+	isAuthorized(req: http.IncomingMessage): boolean {
+		const header = req.headers.authorization;
+		return header !== undefined && header.startsWith('Bearer ') && this.validTokens.has(header.slice('Bearer '.length));
 	}
 
 	addResource(resource: ServedResource): ServedResource {
@@ -122,6 +138,11 @@ export class LarkTestServer {
 			host: req.headers.host ?? '',
 			at: Date.now(),
 		});
+		for (const route of this.routes) {
+			if (route.method === req.method && route.pattern.test(url.pathname) && route.handler(req, res, url, this) !== false) {
+				return;
+			}
+		}
 		if (url.pathname === '/open-apis/auth/v3/tenant_access_token/internal' && req.method === 'POST') {
 			this.handleTenantToken(req, res);
 			return;
@@ -269,13 +290,13 @@ function serveResource(req: http.IncomingMessage, res: http.ServerResponse, reso
 	res.end(body);
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 	const text = JSON.stringify(body);
 	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), 'x-tt-logid': 'header-log-id', ...headers });
 	res.end(text);
 }
 
-function readBody(req: http.IncomingMessage, done: (body: string) => void): void {
+export function readBody(req: http.IncomingMessage, done: (body: string) => void): void {
 	const chunks: Buffer[] = [];
 	req.on('data', (chunk: Buffer) => chunks.push(chunk));
 	req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
