@@ -16,47 +16,65 @@ export interface Credentials {
 	brand: Brand;
 	/** Overrides the brand's Open API host (tests, private deployments). */
 	baseUrl?: string;
+	/** Overrides the brand's accounts host, where the device sign-in starts (tests, private deployments). */
+	accountsUrl?: string;
 	appId?: string;
 	appSecret?: string;
 	userAccessToken?: string;
 }
 
 export function baseUrlOf(credentials: Credentials): string {
-	const base = credentials.baseUrl?.trim();
-	if (base === undefined || base === '') {
-		return BRAND_BASE_URLS[credentials.brand];
+	return originOf(credentials.baseUrl, BRAND_BASE_URLS[credentials.brand], 'Open API base URL');
+}
+
+/** The origin of a configured http(s) URL, or `fallback` when none is configured. */
+export function originOf(configured: string | undefined, fallback: string, what: string): string {
+	const value = configured?.trim();
+	if (value === undefined || value === '') {
+		return fallback;
 	}
 	let url: URL;
 	try {
-		url = new URL(base);
+		url = new URL(value);
 	} catch {
-		throw new LarkError('validation', `The Open API base URL is not a URL: ${base}`);
+		throw new LarkError('validation', `The ${what} is not a URL: ${value}`);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new LarkError('validation', `The Open API base URL must be http(s): ${base}`);
+		throw new LarkError('validation', `The ${what} must be http(s): ${value}`);
 	}
 	return url.origin;
 }
 
 /**
- * `auto` prefers the user (their own chats) when a user token exists, else the bot. An explicit
- * choice without its credentials is an auth error naming what to set.
+ * `auto` prefers the user (their own chats): a signed-in session (`signedInUser`, refreshable), then a
+ * pasted LARK_USER_ACCESS_TOKEN, else the bot. An explicit choice without its credentials is an auth
+ * error naming what to do.
  */
-export function selectTokenProvider(choice: IdentityChoice, credentials: Credentials, http: HttpClient, userAgent: string): TokenProvider {
+export function selectTokenProvider(
+	choice: IdentityChoice,
+	credentials: Credentials,
+	http: HttpClient,
+	userAgent: string,
+	signedInUser?: TokenProvider,
+): TokenProvider {
 	const userToken = credentials.userAccessToken?.trim();
 	const hasApp = (credentials.appId?.trim() ?? '') !== '' && (credentials.appSecret?.trim() ?? '') !== '';
-	const wantUser = choice === 'user' || (choice === 'auto' && userToken !== undefined && userToken !== '');
-	if (wantUser) {
-		if (userToken === undefined || userToken === '') {
-			throw new LarkError('auth', 'No user access token: --as user needs LARK_USER_ACCESS_TOKEN.', {
-				hint: 'Set LARK_USER_ACCESS_TOKEN, or use --as bot with LARK_APP_ID and LARK_APP_SECRET.',
+	if (choice !== 'bot') {
+		if (signedInUser !== undefined) {
+			return signedInUser;
+		}
+		if (userToken !== undefined && userToken !== '') {
+			return new StaticTokenProvider('user', userToken);
+		}
+		if (choice === 'user') {
+			throw new LarkError('auth', 'Not signed in: --as user needs a signed-in user or LARK_USER_ACCESS_TOKEN.', {
+				hint: 'Run `lark-dl auth login` (with LARK_APP_ID and LARK_APP_SECRET set), set LARK_USER_ACCESS_TOKEN, or use --as bot.',
 			});
 		}
-		return new StaticTokenProvider('user', userToken);
 	}
 	if (!hasApp) {
 		throw new LarkError('auth', 'No credentials: the bot identity needs LARK_APP_ID and LARK_APP_SECRET.', {
-			hint: 'Set LARK_APP_ID and LARK_APP_SECRET (bot), or LARK_USER_ACCESS_TOKEN (user).',
+			hint: 'Set LARK_APP_ID and LARK_APP_SECRET (bot), then `lark-dl auth login` to act as yourself; or set LARK_USER_ACCESS_TOKEN (user).',
 		});
 	}
 	return new TenantTokenProvider(http, baseUrlOf(credentials), credentials.appId?.trim() ?? '', credentials.appSecret?.trim() ?? '', userAgent);

@@ -82,7 +82,8 @@ describe('parallel ranged parts', () => {
 			const stamps = server.resourceRequests().map((r) => r.at).sort((a, b) => a - b);
 			assert.ok(stamps.length > 40);
 			for (let i = 10; i < stamps.length; i++) {
-				assert.ok((stamps[i] ?? 0) - (stamps[i - 10] ?? 0) >= 300 - 5, `more than 10 requests within 300 ms at request ${i}`);
+				// Arrival can lag the limiter's clock by a little (connection scheduling); without a budget 40 requests arrive within ~50 ms.
+				assert.ok((stamps[i] ?? 0) - (stamps[i - 10] ?? 0) >= 300 - 25, `more than 10 requests within 300 ms at request ${i}`);
 			}
 		} finally {
 			await budgeted.close();

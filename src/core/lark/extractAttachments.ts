@@ -1,0 +1,117 @@
+import type { MessageItem } from './apiTypes';
+import { cardResources } from './cardContent';
+import { numberField, parseContent, stringField, type ContentObject } from './messageContent';
+import { attachmentId, type Attachment, type AttachmentKind } from './model';
+import { postBodies } from './postContent';
+
+/** Why a resource is listed but never requested (docs/lark-api.md §4.7–4.8). */
+export const NOT_DOWNLOADABLE_REASONS = {
+	sticker: 'Stickers cannot be downloaded: the message-resource API does not serve them.',
+	folder: 'Folders cannot be downloaded through the message-resource API (Lark answers 234003).',
+	card: 'Resources inside interactive cards cannot be downloaded through the message-resource API (Lark answers 234043).',
+	deleted: 'The message was recalled or deleted, so its resources are gone.',
+} as const;
+
+/** An attachment before we know which message id downloads it. */
+type Draft = Omit<Attachment, 'messageId' | 'sourceMessageId' | 'downloadable'>;
+
+/**
+ * Every resource in one message's own content, deduplicated per (message id, key).
+ * `downloadMessageId` is the id to download with: the message itself, or for a merge_forward child
+ * its top-level container. A merge_forward container's own content has no keys; its children come
+ * from `GET /messages/{id}` (see mergeForward.ts).
+ */
+export function extractAttachments(item: MessageItem, downloadMessageId: string = item.message_id): Attachment[] {
+	const content = parseContent(item.body?.content);
+	if (content === undefined) {
+		return [];
+	}
+	const deleted = item.deleted === true;
+	return dedupeAttachments(draftsFor(item.msg_type, content).map((draft) => {
+		const reason = draft.notDownloadableReason ?? (deleted ? NOT_DOWNLOADABLE_REASONS.deleted : undefined);
+		return {
+			messageId: downloadMessageId,
+			sourceMessageId: item.message_id,
+			...draft,
+			downloadable: reason === undefined,
+			...(reason === undefined ? {} : { notDownloadableReason: reason }),
+		};
+	}));
+}
+
+/** Keeps the first attachment per (download message id, key): one key is one download. */
+export function dedupeAttachments(attachments: readonly Attachment[]): Attachment[] {
+	const seen = new Set<string>();
+	return attachments.filter((attachment) => {
+		const id = attachmentId(attachment);
+		if (seen.has(id)) {
+			return false;
+		}
+		seen.add(id);
+		return true;
+	});
+}
+
+function draftsFor(msgType: string, content: ContentObject): Draft[] {
+	switch (msgType) {
+		case 'image':
+			return image(content, 'image_key', 'image');
+		case 'file':
+			return file(content, 'file');
+		case 'audio':
+			// Downloaded as type=file: type=audio is refused with HTTP 400.
+			return file(content, 'audio');
+		case 'media':
+		case 'video':
+			return [...file(content, 'video'), ...image(content, 'image_key', 'cover')];
+		case 'sticker':
+			return file(content, 'sticker').map((draft) => ({ ...draft, notDownloadableReason: NOT_DOWNLOADABLE_REASONS.sticker }));
+		case 'folder':
+			return file(content, 'folder').map((draft) => ({ ...draft, notDownloadableReason: NOT_DOWNLOADABLE_REASONS.folder }));
+		case 'interactive':
+			return cardResources(content).map((found) => ({ ...found, kind: 'card', notDownloadableReason: NOT_DOWNLOADABLE_REASONS.card }));
+		case 'post':
+			return postDrafts(content);
+		default:
+			return [];
+	}
+}
+
+function image(content: ContentObject, field: string, kind: AttachmentKind): Draft[] {
+	const key = stringField(content, field);
+	return key === undefined ? [] : [{ key, resourceType: 'image', kind }];
+}
+
+function file(content: ContentObject, kind: AttachmentKind): Draft[] {
+	const key = stringField(content, 'file_key');
+	if (key === undefined) {
+		return [];
+	}
+	const name = stringField(content, 'file_name');
+	const durationMs = numberField(content, 'duration');
+	// file_size is not in the documented content schema; used when a payload happens to carry it.
+	const sizeBytes = numberField(content, 'file_size');
+	return [{
+		key,
+		resourceType: 'file',
+		kind,
+		...(name === undefined ? {} : { name }),
+		...(durationMs === undefined ? {} : { durationMs }),
+		...(sizeBytes === undefined ? {} : { sizeBytes }),
+	}];
+}
+
+/** Post `img` → image; post `media` → file plus its cover image; across every locale version. */
+function postDrafts(content: ContentObject): Draft[] {
+	const drafts: Draft[] = [];
+	for (const body of postBodies(content)) {
+		for (const element of body.paragraphs.flat()) {
+			if (element.tag === 'img') {
+				drafts.push(...image(element, 'image_key', 'post-image'));
+			} else if (element.tag === 'media') {
+				drafts.push(...file(element, 'post-media'), ...image(element, 'image_key', 'cover'));
+			}
+		}
+	}
+	return drafts;
+}

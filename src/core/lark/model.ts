@@ -1,0 +1,57 @@
+/**
+ * The domain model the CLI and the extension's tree work with, independent of the API's JSON.
+ */
+
+export type ChatType = 'group' | 'p2p' | 'topic';
+
+export interface Chat {
+	id: string;
+	name: string;
+	type: ChatType;
+	description?: string;
+	external?: boolean;
+	avatarUrl?: string;
+}
+
+export type AttachmentKind = 'image' | 'file' | 'audio' | 'video' | 'cover' | 'post-image' | 'post-media' | 'sticker' | 'folder' | 'card';
+
+export interface Attachment {
+	/** The id to download WITH: for merge_forward children this is the (top-level) container's id. */
+	messageId: string;
+	/** The message that actually carries the resource. */
+	sourceMessageId: string;
+	key: string;
+	/** The `type` query parameter of the resource download. */
+	resourceType: 'image' | 'file';
+	kind: AttachmentKind;
+	name?: string;
+	durationMs?: number;
+	sizeBytes?: number;
+	downloadable: boolean;
+	notDownloadableReason?: string;
+}
+
+export interface Message {
+	id: string;
+	chatId: string;
+	msgType: string;
+	senderId?: string;
+	senderType?: string;
+	senderName?: string;
+	createTime: Date;
+	deleted: boolean;
+	textPreview: string;
+	attachments: Attachment[];
+	threadId?: string;
+	parentId?: string;
+}
+
+/** A message inside a merge_forward: `upperMessageId` is the container it was forwarded in. */
+export interface ForwardedMessage extends Message {
+	upperMessageId: string;
+}
+
+/** Stable identity of an attachment: one download per (download message id, key). */
+export function attachmentId(attachment: Pick<Attachment, 'messageId' | 'key'>): string {
+	return `${attachment.messageId}/${attachment.key}`;
+}
