@@ -1,10 +1,44 @@
 import * as vscode from 'vscode';
+import { registerCommands } from './commands/registerCommands';
+import { CHATS_VIEW_ID, ContextKeys, LOG_CHANNEL_NAME, PREVIEW_SCHEME } from './constants';
+import { Logger } from './platform/logger';
+import { DownloadService } from './services/downloadService';
+import { LarkConnection } from './services/larkConnection';
+import { CredentialStore } from './storage/credentialStore';
+import { DownloadIndex } from './storage/downloadIndex';
+import { Settings } from './storage/settings';
+import { ChatTreeModel } from './views/chatTreeModel';
+import { ChatTreeProvider } from './views/chatTreeProvider';
+import { RequestPreviewProvider } from './views/requestPreviewProvider';
 
-/** Composition root: later issues wire the tree view and commands here. */
+/** Composition root: build the services, wire them, hand every disposable to VS Code. */
 export function activate(context: vscode.ExtensionContext): void {
-	const log = vscode.window.createOutputChannel('Lark Downloader', { log: true });
-	context.subscriptions.push(log);
-	log.info('Lark Downloader activated');
+	const logger = new Logger(LOG_CHANNEL_NAME);
+	const settings = new Settings();
+	const credentials = new CredentialStore(context.secrets);
+	const index = new DownloadIndex(context.workspaceState);
+	const connection = new LarkConnection(credentials, settings, logger);
+	const downloads = new DownloadService(connection, settings, index, logger);
+	const model = new ChatTreeModel(connection, logger);
+	const provider = new ChatTreeProvider(model, index);
+	const preview = new RequestPreviewProvider();
+	const treeView = vscode.window.createTreeView(CHATS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+
+	const updateSignedIn = async (): Promise<void> => {
+		const signedIn = (await credentials.get()) !== undefined;
+		await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, signedIn);
+	};
+	context.subscriptions.push(
+		logger, credentials, index, connection, model, provider, preview, treeView,
+		vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
+		connection.onDidChange(() => {
+			void updateSignedIn();
+			model.refresh();
+		}),
+		...registerCommands({ connection, credentials, downloads, index, logger, model, preview, settings }),
+	);
+	void updateSignedIn();
+	logger.info('extension', `Activated (VS Code ${vscode.version})`);
 }
 
 export function deactivate(): void {

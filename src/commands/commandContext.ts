@@ -1,0 +1,20 @@
+import type { Logger } from '../platform/logger';
+import type { DownloadService } from '../services/downloadService';
+import type { LarkConnection } from '../services/larkConnection';
+import type { CredentialStore } from '../storage/credentialStore';
+import type { DownloadIndex } from '../storage/downloadIndex';
+import type { Settings } from '../storage/settings';
+import type { ChatTreeModel } from '../views/chatTreeModel';
+import type { RequestPreviewProvider } from '../views/requestPreviewProvider';
+
+/** The services command handlers share (commands never import each other). */
+export interface CommandContext {
+	connection: LarkConnection;
+	credentials: CredentialStore;
+	downloads: DownloadService;
+	index: DownloadIndex;
+	logger: Logger;
+	model: ChatTreeModel;
+	preview: RequestPreviewProvider;
+	settings: Settings;
+}

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { withErrorFunnel } from '../platform/errorHandling';
+import type { CommandContext } from './commandContext';
+import type { CommandHandlers, CommandId } from './commandIds';
+import { copyFileKey, copyMessageId } from './copyIds';
+import { downloadResource } from './downloadResource';
+import { openAttachment, revealAttachment } from './openAttachment';
+import { previewRequest } from './previewRequest';
+import { signIn } from './signIn';
+import { signOut } from './signOut';
+import { loadMore, refresh, retry } from './treeActions';
+import { downloadAttachment, downloadChat, downloadMessage } from './treeDownloads';
+
+/** Every command of the manifest, each behind the error funnel. */
+export function commandHandlers(context: CommandContext): CommandHandlers {
+	return {
+		'larkDownloader.signIn': (args) => signIn(context, args),
+		'larkDownloader.signOut': () => signOut(context),
+		'larkDownloader.refresh': () => refresh(context),
+		'larkDownloader.downloadResource': (args) => downloadResource(context, args),
+		'larkDownloader.previewRequest': (args) => previewRequest(context, args),
+		'larkDownloader.downloadAttachment': (node) => downloadAttachment(context, node),
+		'larkDownloader.downloadMessage': (node) => downloadMessage(context, node),
+		'larkDownloader.downloadChat': (node) => downloadChat(context, node),
+		'larkDownloader.openAttachment': (node) => openAttachment(context, node),
+		'larkDownloader.revealAttachment': (node) => revealAttachment(context, node),
+		'larkDownloader.copyMessageId': (node) => copyMessageId(node),
+		'larkDownloader.copyFileKey': (node) => copyFileKey(node),
+		'larkDownloader.retry': (node) => retry(context, node),
+		'larkDownloader.loadMore': (node) => loadMore(context, node),
+		'larkDownloader.showLog': () => {
+			context.logger.show();
+			return Promise.resolve();
+		},
+	};
+}
+
+export function registerCommands(context: CommandContext): vscode.Disposable[] {
+	const handlers = commandHandlers(context);
+	return (Object.keys(handlers) as CommandId[]).map((id) =>
+		vscode.commands.registerCommand(id, withErrorFunnel(id, context.logger, handlers[id] as (...args: unknown[]) => Promise<unknown>)));
+}

@@ -1,0 +1,140 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { bulkDownload, type BulkSummary } from '../core/bulk/bulkDownload';
+import type { ConflictPolicy } from '../core/download/commitFile';
+import type { DownloadResult } from '../core/download/downloadEngine';
+import type { ResourceRef } from '../core/download/resource';
+import { isLarkError } from '../core/errors';
+import type { Attachment } from '../core/lark/model';
+import { formatBytes } from '../core/util/formatBytes';
+import { abortSignalFrom } from '../platform/cancellation';
+import type { Logger } from '../platform/logger';
+import { progressListener } from '../platform/progressBridge';
+import type { DownloadIndex } from '../storage/downloadIndex';
+import type { Settings } from '../storage/settings';
+import type { LarkConnection } from './larkConnection';
+import { resolveDownloadTarget, type DownloadTarget } from './workspaceTarget';
+
+export interface SingleDownloadRequest {
+	ref: ResourceRef;
+	/** Relative to the workspace folder; default: the download folder with the server's name. */
+	output?: string;
+	chatName?: string;
+	/** Shown in the notification before the server tells us the real name. */
+	label?: string;
+}
+
+/**
+ * The extension's single way to download: resolves the workspace target, runs the engine under a
+ * cancellable notification with byte-accurate progress, and records the result for the tree.
+ */
+export class DownloadService {
+	constructor(
+		private readonly connection: LarkConnection,
+		private readonly settings: Settings,
+		private readonly index: DownloadIndex,
+		private readonly logger: Logger,
+	) {}
+
+	async download(request: SingleDownloadRequest): Promise<vscode.Uri> {
+		const target = await resolveDownloadTarget(this.settings, request.chatName);
+		const setting = this.settings.conflictPolicy(target.folder.uri);
+		let policy: ConflictPolicy = setting === 'ask' ? 'fail' : setting;
+		for (;;) {
+			try {
+				return await this.runOne(request, target, policy);
+			} catch (error) {
+				if (setting !== 'ask' || policy !== 'fail' || !isLarkError(error) || error.type !== 'io' || !/already exists/.test(error.message)) {
+					throw error;
+				}
+				policy = await this.askConflict(error.message);
+			}
+		}
+	}
+
+	async downloadMany(attachments: readonly Attachment[], title: string, chatName?: string): Promise<BulkSummary> {
+		const connection = await this.connection.require();
+		const target = await resolveDownloadTarget(this.settings, chatName);
+		const setting = this.settings.conflictPolicy(target.folder.uri);
+		const policy: ConflictPolicy = setting === 'ask' ? await this.askConflict(vscode.l10n.t('Some of these files may already exist.')) : setting;
+		this.logger.info('download', `${title}: ${attachments.length} attachment(s) into ${path.join(target.root, target.directory)}`);
+		const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+			const abort = abortSignalFrom(token);
+			let reported = 0;
+			try {
+				return await bulkDownload(connection.engine, attachments, {
+					root: target.root,
+					directory: target.directory,
+					onConflict: policy,
+					concurrency: this.settings.concurrency(),
+					partConcurrency: this.settings.partConcurrency(),
+					partSize: this.settings.partSizeBytes(),
+					signal: abort.signal,
+					onEvent: (event) => {
+						if (event.kind === 'item-finished') {
+							void this.recordResult(event.result);
+						}
+						if (event.kind !== 'progress') {
+							return;
+						}
+						const p = event.progress;
+						const finished = p.saved + p.failed + p.skipped;
+						const percent = p.total === 0 ? 100 : (finished / p.total) * 100;
+						progress.report({
+							increment: Math.max(0, percent - reported),
+							message: vscode.l10n.t('{0} of {1} done ({2} failed) · {3}', finished, p.total, p.failed, formatBytes(p.bytesDone)),
+						});
+						reported = Math.max(reported, percent);
+					},
+				});
+			} finally {
+				abort.dispose();
+			}
+		});
+		for (const failure of summary.failed) {
+			this.logger.warn('download', `${failure.attachment.messageId}/${failure.attachment.key} failed: ${failure.error.type}: ${failure.error.message}`);
+		}
+		return summary;
+	}
+
+	private async runOne(request: SingleDownloadRequest, target: DownloadTarget, policy: ConflictPolicy): Promise<vscode.Uri> {
+		const connection = await this.connection.require();
+		const title = vscode.l10n.t('Downloading {0}', request.label ?? request.ref.fileKey);
+		const result = await vscode.window.withProgress<DownloadResult>({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+			const abort = abortSignalFrom(token);
+			try {
+				return await connection.engine.download(request.ref, {
+					root: target.root,
+					...(request.output === undefined ? { directory: target.directory } : { output: request.output }),
+					onConflict: policy,
+					partSize: this.settings.partSizeBytes(),
+					concurrency: this.settings.partConcurrency(),
+					signal: abort.signal,
+					onEvent: progressListener(progress),
+				});
+			} finally {
+				abort.dispose();
+			}
+		});
+		const uri = vscode.Uri.file(result.savedPath);
+		await this.index.record(request.ref.messageId, request.ref.fileKey, uri);
+		this.logger.info('download', `Saved ${request.ref.messageId}/${request.ref.fileKey} as ${result.savedPath} (${result.sizeBytes} bytes as ${result.identity}${result.resumedBytes > 0 ? `, resumed at ${result.resumedBytes}` : ''})`);
+		return uri;
+	}
+
+	private async recordResult(result: BulkSummary['saved'][number] | BulkSummary['failed'][number] | BulkSummary['skipped'][number]): Promise<void> {
+		if (result.status === 'saved') {
+			await this.index.record(result.attachment.messageId, result.attachment.key, vscode.Uri.file(result.savedPath));
+		}
+	}
+
+	private async askConflict(detail: string): Promise<ConflictPolicy> {
+		const keepBoth = vscode.l10n.t('Keep Both');
+		const replace = vscode.l10n.t('Replace');
+		const choice = await vscode.window.showWarningMessage(detail, { modal: true, detail: vscode.l10n.t('Keep both files (the new one gets a number) or replace the existing one?') }, keepBoth, replace);
+		if (choice === undefined) {
+			throw new vscode.CancellationError();
+		}
+		return choice === replace ? 'overwrite' : 'rename';
+	}
+}

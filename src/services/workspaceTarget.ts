@@ -1,0 +1,52 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { validateRelativeOutput } from '../core/download/pathSafety';
+import { LarkError } from '../core/errors';
+import { sanitizeFileName } from '../core/download/fileName';
+import type { Settings } from '../storage/settings';
+
+/** Where a download may write: the workspace folder is the root, the download folder inside it. */
+export interface DownloadTarget {
+	folder: vscode.WorkspaceFolder;
+	/** Absolute path of the workspace folder: nothing is written outside it. */
+	root: string;
+	/** Relative folder under the root (the download folder, plus a chat subfolder if configured). */
+	directory: string;
+}
+
+/**
+ * Picks the workspace folder (asking in a multi-root workspace) and the folder inside it. Refuses
+ * untrusted workspaces, virtual folders and download folders that leave the workspace folder.
+ */
+export async function resolveDownloadTarget(settings: Settings, chatName?: string): Promise<DownloadTarget> {
+	if (!vscode.workspace.isTrusted) {
+		throw new LarkError('validation', vscode.l10n.t('Downloads are disabled in an untrusted workspace.'), { hint: vscode.l10n.t('Trust the workspace to enable downloads.') });
+	}
+	const folders = vscode.workspace.workspaceFolders ?? [];
+	if (folders.length === 0) {
+		throw new LarkError('validation', vscode.l10n.t('Open a folder first: downloads are saved into the workspace.'));
+	}
+	const folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which workspace folder should the download go to?') });
+	if (folder === undefined) {
+		throw new vscode.CancellationError();
+	}
+	if (folder.uri.scheme !== 'file' && folder.uri.scheme !== 'vscode-remote') {
+		throw new LarkError('validation', vscode.l10n.t('Downloads need a folder on disk; {0} folders are not supported.', folder.uri.scheme));
+	}
+	const configured = settings.downloadFolder(folder.uri).trim();
+	let directory = configured === '' || configured === '.' ? '.' : refuseOutside(configured);
+	if (chatName !== undefined && settings.subfolderPerChat(folder.uri)) {
+		directory = path.posix.join(directory, sanitizeFileName(chatName) ?? 'chat');
+	}
+	return { folder, root: folder.uri.fsPath, directory };
+}
+
+function refuseOutside(configured: string): string {
+	try {
+		return validateRelativeOutput(configured);
+	} catch (error) {
+		throw new LarkError('validation', vscode.l10n.t('The download folder setting "{0}" leaves the workspace folder.', configured), {
+			hint: vscode.l10n.t('Set larkDownloader.downloadFolder to a relative path inside the workspace.'), cause: error,
+		});
+	}
+}

@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import type { Brand, IdentityChoice } from '../core/auth/credentials';
+import { CONFIG_SECTION } from '../constants';
+
+export type ConflictSetting = 'rename' | 'overwrite' | 'ask';
+
+/** Typed reads of every contributed setting; resource-scoped ones take the folder they apply to. */
+export class Settings {
+	downloadFolder(scope?: vscode.Uri): string {
+		return this.section(scope).get<string>('downloadFolder', 'lark-downloads');
+	}
+
+	subfolderPerChat(scope?: vscode.Uri): boolean {
+		return this.section(scope).get<boolean>('subfolderPerChat', false);
+	}
+
+	conflictPolicy(scope?: vscode.Uri): ConflictSetting {
+		return this.section(scope).get<ConflictSetting>('conflictPolicy', 'rename');
+	}
+
+	identity(): IdentityChoice {
+		return this.section().get<IdentityChoice>('identity', 'auto');
+	}
+
+	concurrency(): number {
+		return clamp(this.section().get<number>('concurrency', 3), 1, 8);
+	}
+
+	partConcurrency(): number {
+		return clamp(this.section().get<number>('partConcurrency', 4), 1, 16);
+	}
+
+	partSizeBytes(): number {
+		return clamp(this.section().get<number>('partSizeMiB', 8), 1, 64) * 1024 * 1024;
+	}
+
+	/** Application-scoped: only the user's own settings count, never a workspace's. */
+	brand(): Brand {
+		const inspected = this.section().inspect<Brand>('brand');
+		return inspected?.globalValue ?? inspected?.defaultValue ?? 'feishu';
+	}
+
+	baseUrl(): string | undefined {
+		const value = this.section().inspect<string>('baseUrl')?.globalValue?.trim();
+		return value === undefined || value === '' ? undefined : value;
+	}
+
+	/** Fires for any change of our section. */
+	onDidChange(listener: () => void): vscode.Disposable {
+		return vscode.workspace.onDidChangeConfiguration((e) => {
+			if (e.affectsConfiguration(CONFIG_SECTION)) {
+				listener();
+			}
+		});
+	}
+
+	private section(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
+		return vscode.workspace.getConfiguration(CONFIG_SECTION, scope);
+	}
+}
+
+function clamp(value: number, min: number, max: number): number {
+	return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : min;
+}

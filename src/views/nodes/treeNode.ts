@@ -1,0 +1,40 @@
+import type { Attachment, Chat, Message } from '../../core/lark/model';
+
+/** Every row of the Lark tree; the provider maps each to a TreeItem. */
+export type TreeNode = ChatNode | MessageNode | AttachmentNode | LoadMoreNode | ErrorNode;
+
+export interface ChatNode {
+	kind: 'chat';
+	chat: Chat;
+}
+
+export interface MessageNode {
+	kind: 'message';
+	chat: Chat;
+	message: Message;
+}
+
+export interface AttachmentNode {
+	kind: 'attachment';
+	chat: Chat;
+	message: Message;
+	attachment: Attachment;
+}
+
+/** "Load more" at the end of a chat's messages. */
+export interface LoadMoreNode {
+	kind: 'loadMore';
+	chat: Chat;
+}
+
+/** A failed listing, shown in place with a retry action instead of a popup. */
+export interface ErrorNode {
+	kind: 'error';
+	message: string;
+	/** Where the failure happened: the chat whose messages failed, or undefined for the chat list. */
+	chat?: Chat;
+}
+
+export function isAttachmentNode(node: unknown): node is AttachmentNode {
+	return typeof node === 'object' && node !== null && (node as { kind?: unknown }).kind === 'attachment';
+}
