@@ -28,19 +28,25 @@ if [ ${#missing[@]} -gt 0 ]; then
 		sudo=(sudo)
 	fi
 	log "apt-get install ${missing[*]}"
-	"${sudo[@]}" apt-get update -qq
+	apt_log=$(mktemp)
 	# Recommends (fonts, upower, notification daemon, ...) are not needed for a headless workbench.
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	if ! { "${sudo[@]}" apt-get update -qq &&
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1; then
+		cat "$apt_log" >&2
+		rm -f "$apt_log"
+		log "apt-get failed"
+		exit 1
+	fi
+	rm -f "$apt_log"
 fi
 
 # Cheap sanity check that the browser really starts headless (catches a broken or partial install early).
 # Its profile and crash dirs go to a throwaway dir so nothing is left in $HOME.
 probe=$(mktemp -d)
 trap 'rm -rf "$probe"' EXIT
-if ! XDG_CONFIG_HOME=$probe XDG_CACHE_HOME=$probe timeout 60 chromium --headless --no-sandbox --disable-gpu \
-	--disable-dev-shm-usage --user-data-dir="$probe/profile" --dump-dom 'data:text/html,<p>ok</p>' 2>/dev/null |
-	grep -q '<p>ok</p>'; then
+dom=$(XDG_CONFIG_HOME=$probe XDG_CACHE_HOME=$probe timeout 60 chromium --headless --no-sandbox --disable-gpu \
+	--disable-dev-shm-usage --user-data-dir="$probe/profile" --dump-dom 'data:text/html,<p>ok</p>' 2>/dev/null || true)
+if [[ $dom != *'<p>ok</p>'* ]]; then
 	log "chromium does not start headless"
 	exit 1
 fi

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { LarkDownloaderApi } from './api';
 import { registerCommands } from './commands/registerCommands';
 import { CHATS_VIEW_ID, ContextKeys, LOG_CHANNEL_NAME, PREVIEW_SCHEME } from './constants';
 import { Logger } from './platform/logger';
@@ -12,7 +13,7 @@ import { ChatTreeProvider } from './views/chatTreeProvider';
 import { RequestPreviewProvider } from './views/requestPreviewProvider';
 
 /** Composition root: build the services, wire them, hand every disposable to VS Code. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const logger = new Logger(LOG_CHANNEL_NAME);
 	const settings = new Settings();
 	const credentials = new CredentialStore(context.secrets);
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
 	const model = new ChatTreeModel(connection, logger);
 	const provider = new ChatTreeProvider(model, index);
 	const preview = new RequestPreviewProvider();
+	const errorShown = new vscode.EventEmitter<string>();
 	const treeView = vscode.window.createTreeView(CHATS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
 
 	const updateSignedIn = async (): Promise<void> => {
@@ -29,16 +31,22 @@ export function activate(context: vscode.ExtensionContext): void {
 		await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, signedIn);
 	};
 	context.subscriptions.push(
-		logger, credentials, index, connection, model, provider, preview, treeView,
+		logger, credentials, index, connection, model, provider, preview, treeView, errorShown,
 		vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
 		connection.onDidChange(() => {
 			void updateSignedIn();
 			model.refresh();
 		}),
-		...registerCommands({ connection, credentials, downloads, index, logger, model, preview, settings }),
+		...registerCommands({ connection, credentials, downloads, index, logger, model, preview, settings }, { logger, onShown: (text) => errorShown.fire(text) }),
 	);
 	void updateSignedIn();
 	logger.info('extension', `Activated (VS Code ${vscode.version})`);
+	return {
+		tree: provider,
+		cancelAllDownloads: () => downloads.cancelAll(),
+		onDidShowError: errorShown.event,
+		isSignedIn: async () => (await credentials.get()) !== undefined,
+	};
 }
 
 export function deactivate(): void {

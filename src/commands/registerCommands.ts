@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { withErrorFunnel } from '../platform/errorHandling';
+import { withErrorFunnel, type ErrorReporter } from '../platform/errorHandling';
 import type { CommandContext } from './commandContext';
 import type { CommandHandlers, CommandId } from './commandIds';
 import { copyFileKey, copyMessageId } from './copyIds';
@@ -35,8 +35,8 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 	};
 }
 
-export function registerCommands(context: CommandContext): vscode.Disposable[] {
+export function registerCommands(context: CommandContext, reporter: ErrorReporter): vscode.Disposable[] {
 	const handlers = commandHandlers(context);
 	return (Object.keys(handlers) as CommandId[]).map((id) =>
-		vscode.commands.registerCommand(id, withErrorFunnel(id, context.logger, handlers[id] as (...args: unknown[]) => Promise<unknown>)));
+		vscode.commands.registerCommand(id, withErrorFunnel(id, reporter, handlers[id] as (...args: unknown[]) => Promise<unknown>)));
 }

@@ -1,18 +1,24 @@
 import type * as vscode from 'vscode';
 
-/** An AbortSignal that aborts when the VS Code token is cancelled; dispose to detach. */
-export function abortSignalFrom(token: vscode.CancellationToken): { signal: AbortSignal; dispose(): void } {
+/**
+ * An AbortSignal that aborts when the VS Code token is cancelled, or when `also` aborts (e.g. a
+ * "cancel all"); dispose to detach.
+ */
+export function abortSignalFrom(token: vscode.CancellationToken, also?: AbortSignal): { signal: AbortSignal; dispose(): void } {
 	const controller = new AbortController();
-	if (token.isCancellationRequested) {
+	const abort = (): void => {
 		controller.abort();
+	};
+	if (token.isCancellationRequested || also?.aborted === true) {
+		abort();
 	}
-	const listener = token.onCancellationRequested(() => {
-		controller.abort();
-	});
+	const listener = token.onCancellationRequested(abort);
+	also?.addEventListener('abort', abort, { once: true });
 	return {
 		signal: controller.signal,
 		dispose: () => {
 			listener.dispose();
+			also?.removeEventListener('abort', abort);
 		},
 	};
 }

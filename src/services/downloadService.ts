@@ -29,12 +29,21 @@ export interface SingleDownloadRequest {
  * cancellable notification with byte-accurate progress, and records the result for the tree.
  */
 export class DownloadService {
+	/** Aborted by cancelAll(); replaced afterwards so new downloads start clean. */
+	private cancelAllController = new AbortController();
+
 	constructor(
 		private readonly connection: LarkConnection,
 		private readonly settings: Settings,
 		private readonly index: DownloadIndex,
 		private readonly logger: Logger,
 	) {}
+
+	/** Cancels every running download, exactly as their notifications' Cancel buttons do. */
+	cancelAll(): void {
+		this.cancelAllController.abort();
+		this.cancelAllController = new AbortController();
+	}
 
 	async download(request: SingleDownloadRequest): Promise<vscode.Uri> {
 		const target = await resolveDownloadTarget(this.settings, request.chatName);
@@ -59,7 +68,7 @@ export class DownloadService {
 		const policy: ConflictPolicy = setting === 'ask' ? await this.askConflict(vscode.l10n.t('Some of these files may already exist.')) : setting;
 		this.logger.info('download', `${title}: ${attachments.length} attachment(s) into ${path.join(target.root, target.directory)}`);
 		const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-			const abort = abortSignalFrom(token);
+			const abort = abortSignalFrom(token, this.cancelAllController.signal);
 			let reported = 0;
 			try {
 				return await bulkDownload(connection.engine, attachments, {
@@ -101,7 +110,7 @@ export class DownloadService {
 		const connection = await this.connection.require();
 		const title = vscode.l10n.t('Downloading {0}', request.label ?? request.ref.fileKey);
 		const result = await vscode.window.withProgress<DownloadResult>({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-			const abort = abortSignalFrom(token);
+			const abort = abortSignalFrom(token, this.cancelAllController.signal);
 			try {
 				return await connection.engine.download(request.ref, {
 					root: target.root,

@@ -1,0 +1,168 @@
+// The extension end to end in a real extension host, against the loopback Lark server started here.
+import * as assert from 'assert';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { LarkDownloaderApi } from '../../src/api';
+import type { AttachmentNode, ChatNode, MessageNode, TreeNode } from '../../src/views/nodes/treeNode';
+import { bytes } from '../support/fixtures';
+import { IDS, installImFixtures, type ImFixtures } from '../support/imFixtures';
+import { LarkTestServer, type ServedResource } from '../support/larkServer';
+import { api, readLog, waitFor } from './support';
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+describe('Lark Downloader in the extension host', function () {
+	this.timeout(60000);
+	let server: LarkTestServer;
+	let fixtures: ImFixtures;
+	let lark: LarkDownloaderApi;
+	let workspaceRoot: string;
+	const errors: string[] = [];
+
+	before(async () => {
+		server = await new LarkTestServer().start();
+		fixtures = installImFixtures(server);
+		lark = await api();
+		lark.onDidShowError((text) => errors.push(text));
+		workspaceRoot = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+		assert.ok(workspaceRoot !== '');
+		await vscode.workspace.getConfiguration('larkDownloader').update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
+		await vscode.commands.executeCommand('larkDownloader.signIn', { brand: 'feishu', appId: server.appId, appSecret: server.appSecret });
+	});
+
+	after(async () => {
+		await vscode.commands.executeCommand('larkDownloader.signOut');
+		await vscode.workspace.getConfiguration('larkDownloader').update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+		await server.stop();
+	});
+
+	beforeEach(() => {
+		errors.length = 0;
+	});
+
+	function serve(resource: Omit<ServedResource, 'data'> & { data?: Buffer }): ServedResource {
+		return server.addResource({ data: bytes(50_000), ...resource });
+	}
+
+	async function children(node?: TreeNode): Promise<TreeNode[]> {
+		return (await lark.tree.getChildren(node)) ?? [];
+	}
+
+	async function treeItem(node: TreeNode): Promise<vscode.TreeItem> {
+		return lark.tree.getTreeItem(node);
+	}
+
+	it('registers every command the manifest declares', async () => {
+		const manifest = vscode.extensions.getExtension('lark-downloader.lark-downloader')?.packageJSON as { contributes: { commands: { command: string }[] } };
+		const registered = new Set(await vscode.commands.getCommands(true));
+		for (const { command } of manifest.contributes.commands) {
+			assert.ok(registered.has(command), `${command} is not registered`);
+		}
+	});
+
+	it('keeps the app secret in SecretStorage only: signed in, not in settings, not in the log', async () => {
+		assert.strictEqual(await lark.isSignedIn(), true);
+		const settings = JSON.stringify(vscode.workspace.getConfiguration('larkDownloader'));
+		assert.ok(!settings.includes(server.appSecret), 'secret in settings');
+		const log = await readLog(/Signed in with app/);
+		assert.ok(log.includes(server.appId));
+		assert.ok(!log.includes(server.appSecret), 'secret in the log');
+		assert.ok(!/Bearer t-/.test(log), 'token in the log');
+	});
+
+	it('shows chats → messages → attachments from the Lark API', async () => {
+		const chats = (await children()).filter((n): n is ChatNode => n.kind === 'chat');
+		const design = chats.find((c) => c.chat.id === IDS.designChat);
+		assert.ok(design, `chats: ${chats.map((c) => c.chat.name).join(', ')}`);
+		assert.strictEqual((await treeItem(design)).label, 'Design team');
+		const messages = (await children(design)).filter((n): n is MessageNode => n.kind === 'message');
+		assert.ok(messages.length > 0);
+		const withImage = messages.find((m) => m.message.attachments.some((a) => a.resourceType === 'image' && a.downloadable));
+		assert.ok(withImage, 'a message with an image');
+		const attachments = (await children(withImage)).filter((n): n is AttachmentNode => n.kind === 'attachment');
+		assert.ok(attachments.length > 0);
+		const item = await treeItem(attachments[0] as AttachmentNode);
+		assert.match(String(item.contextValue), /^lark\.attachment:(image|file):(new|downloaded)$/);
+	});
+
+	it('Download Message Resource… saves the exact bytes into the workspace download folder', async () => {
+		const resource = serve({ messageId: 'om_palette', fileKey: 'file_v3_palette', type: 'file', contentType: 'application/pdf', contentDisposition: `attachment; filename*=UTF-8''%E5%90%88%E5%90%8C.pdf`, data: bytes(700_000) });
+		const saved = await vscode.commands.executeCommand<string>('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
+		assert.strictEqual(saved, path.join(workspaceRoot, 'lark-downloads', '合同.pdf'));
+		assert.strictEqual(sha256(fs.readFileSync(saved)), sha256(resource.data));
+		assert.deepStrictEqual(errors, []);
+	});
+
+	it('Open downloads the attachment if needed and shows it in an editor tab', async () => {
+		const design = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.designChat);
+		assert.ok(design);
+		const messages = (await children(design)).filter((n): n is MessageNode => n.kind === 'message');
+		const imageMessage = messages.find((m) => m.message.attachments.some((a) => a.kind === 'image' && a.downloadable));
+		assert.ok(imageMessage);
+		const attachment = (await children(imageMessage)).find((n): n is AttachmentNode => n.kind === 'attachment' && n.attachment.kind === 'image');
+		assert.ok(attachment);
+		await vscode.commands.executeCommand('larkDownloader.openAttachment', attachment);
+		const served = fixtures.resources.get(attachment.attachment.key);
+		assert.ok(served);
+		const tabUri = (t: vscode.Tab): vscode.Uri | undefined => (t.input as { uri?: vscode.Uri } | undefined)?.uri;
+		const tab = await waitFor('an editor tab for the downloaded image', () =>
+			vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => tabUri(t)?.fsPath.startsWith(path.join(workspaceRoot, 'lark-downloads')) === true && tabUri(t)?.fsPath.includes(attachment.attachment.key) === true))
+			.catch((error: Error) => {
+				const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} ${tabUri(t)?.toString() ?? '(no uri)'}`);
+				throw new Error(`${error.message}; open tabs: ${open.join(' | ')}`);
+			});
+		const uri = (tab.input as { uri: vscode.Uri }).uri;
+		assert.strictEqual(sha256(fs.readFileSync(uri.fsPath)), sha256(served.data));
+		assert.match(String((await treeItem(attachment)).contextValue), /:downloaded$/);
+	});
+
+	it('cancel stops the download and leaves no final file', async () => {
+		const resource = serve({ messageId: 'om_cancel', fileKey: 'file_v3_cancel', type: 'file', contentType: 'application/zip', data: bytes(3_000_000), fault: ({ index }) => (index === 1 ? { kind: 'stall', afterBytes: 100 } : undefined) });
+		const running = vscode.commands.executeCommand<string | undefined>('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
+		await waitFor('the stalled part request', () => (server.resourceRequests(resource.fileKey).length >= 2 ? true : undefined));
+		lark.cancelAllDownloads();
+		assert.strictEqual(await running, undefined);
+		assert.ok(!fs.existsSync(path.join(workspaceRoot, 'lark-downloads', 'file_v3_cancel.zip')), 'no final file');
+		assert.deepStrictEqual(errors, [], 'a cancel is silent');
+	});
+
+	it('refuses an output path outside the workspace folder, before any request', async () => {
+		const resource = serve({ messageId: 'om_escape', fileKey: 'file_v3_escape', type: 'file' });
+		const result = await vscode.commands.executeCommand('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file', output: '../escaped.bin' });
+		assert.strictEqual(result, undefined);
+		assert.strictEqual(server.resourceRequests(resource.fileKey).length, 0);
+		assert.ok(!fs.existsSync(path.join(workspaceRoot, '..', 'escaped.bin')));
+		assert.strictEqual(errors.length, 1);
+		assert.match(errors[0] ?? '', /escapes the download folder/);
+	});
+
+	it('shows a permission error with its hint, once, without retrying', async () => {
+		const resource = serve({ messageId: 'om_denied', fileKey: 'file_v3_denied', type: 'file', fault: () => ({ kind: 'status', status: 400, code: 234002, msg: 'No permission.' }) });
+		await vscode.commands.executeCommand('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
+		assert.strictEqual(server.resourceRequests(resource.fileKey).length, 1);
+		assert.strictEqual(errors.length, 1);
+		assert.match(errors[0] ?? '', /234002/);
+		assert.match(errors[0] ?? '', /not a missing API scope/);
+	});
+
+	it('Preview Request shows the dry run read-only, token redacted, and sends nothing', async () => {
+		const resource = serve({ messageId: 'om_preview', fileKey: 'img_v3_preview', type: 'image' });
+		await vscode.commands.executeCommand('larkDownloader.previewRequest', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'image', output: 'pics/cat' });
+		const editor = await waitFor('the preview editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'lark-request-preview' ? vscode.window.activeTextEditor : undefined));
+		const text = editor.document.getText();
+		assert.match(text, /"url": "http:\/\/127\.0\.0\.1:\d+\/open-apis\/im\/v1\/messages\/om_preview\/resources\/img_v3_preview\?type=image"/);
+		assert.match(text, /"Authorization": "Bearer <tenant_access_token redacted>"/);
+		assert.ok(!text.includes(server.appSecret));
+		assert.strictEqual(server.resourceRequests(resource.fileKey).length, 0);
+	});
+
+	it('Sign Out removes the credentials and empties the tree', async () => {
+		await vscode.commands.executeCommand('larkDownloader.signOut');
+		assert.strictEqual(await lark.isSignedIn(), false);
+		assert.deepStrictEqual(await children(), []);
+		await vscode.commands.executeCommand('larkDownloader.signIn', { brand: 'feishu', appId: server.appId, appSecret: server.appSecret });
+		assert.strictEqual(await lark.isSignedIn(), true);
+	});
+});
