@@ -69,7 +69,7 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 	const results: (BulkItemResult | undefined)[] = attachments.map((attachment) =>
 		attachment.downloadable ? undefined : { status: 'skipped', attachment, reason: attachment.notDownloadableReason ?? 'Not downloadable.' });
 	const tracker = new ProgressTracker(attachments.length, results.filter((r) => r !== undefined).length, options.onEvent);
-	const pending = attachments.flatMap((attachment, index) => (attachment.downloadable ? [index] : []));
+	const pending = attachments.flatMap((attachment, index) => (attachment.downloadable ? [{ index, attachment }] : []));
 	const signal = options.signal;
 
 	const downloadOne = async (index: number, attachment: Attachment): Promise<BulkItemResult> => {
@@ -94,11 +94,10 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 
 	let next = 0;
 	const worker = async (): Promise<void> => {
-		while (next < pending.length && signal?.aborted !== true) {
-			const index = pending[next++] ?? 0;
-			const result = await downloadOne(index, attachments[index] as Attachment);
-			results[index] = result;
-			tracker.finished(index, result);
+		for (let job = pending[next++]; job !== undefined && signal?.aborted !== true; job = pending[next++]) {
+			const result = await downloadOne(job.index, job.attachment);
+			results[job.index] = result;
+			tracker.finished(job.index, result);
 			options.onEvent?.({ kind: 'item-finished', result });
 		}
 	};
@@ -106,8 +105,8 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 	await Promise.all(Array.from({ length: workers }, worker));
 
 	// Whatever never started was cancelled with the queue.
-	const final = results.map((result, index): BulkItemResult =>
-		result ?? { status: 'failed', attachment: attachments[index] as Attachment, error: cancelledError(signal?.reason) });
+	const final = attachments.map((attachment, index): BulkItemResult =>
+		results[index] ?? { status: 'failed', attachment, error: cancelledError(signal?.reason) });
 	return {
 		saved: final.filter((r): r is SavedItem => r.status === 'saved'),
 		failed: final.filter((r): r is FailedItem => r.status === 'failed'),

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { LarkError } from '../errors';
 import { numberedName } from './fileName';
@@ -23,18 +24,23 @@ export function conflictError(file: string): LarkError {
 }
 
 /**
- * The first name in `directory` that is free for a new download: neither the file nor its .part
- * exists. `fail` refuses an existing file; `overwrite` takes the name as is.
+ * Claims a free name by creating its .part exclusively, so two downloads that want the same name
+ * at the same time never share one .part (the second gets the next numbered name, or `fail`).
  */
-export async function chooseFreeName(directory: string, fileName: string, policy: ConflictPolicy): Promise<string> {
+export async function openFreePart(directory: string, fileName: string, policy: ConflictPolicy): Promise<{ fileName: string; file: FileHandle }> {
 	if (policy === 'overwrite') {
-		return fileName;
+		return { fileName, file: await fs.open(path.join(directory, `${fileName}.part`), 'w+') };
 	}
 	for (let n = 0; n <= MAX_NUMBERED; n++) {
 		const candidate = n === 0 ? fileName : numberedName(fileName, n);
-		const taken = (await exists(path.join(directory, candidate))) || (await exists(path.join(directory, `${candidate}.part`)));
-		if (!taken) {
-			return candidate;
+		if (!(await exists(path.join(directory, candidate)))) {
+			try {
+				return { fileName: candidate, file: await fs.open(path.join(directory, `${candidate}.part`), 'wx+') };
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+					throw error;
+				}
+			}
 		}
 		if (policy === 'fail') {
 			throw conflictError(path.join(directory, candidate));

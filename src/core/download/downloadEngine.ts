@@ -5,7 +5,7 @@ import type { Identity } from '../auth/tokenProvider';
 import { LarkError, toLarkError } from '../errors';
 import type { ApiSession, RetryNotice } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
-import { chooseFreeName, commitPartFile, type ConflictPolicy } from './commitFile';
+import { commitPartFile, openFreePart, type ConflictPolicy } from './commitFile';
 import { formatRange, parseContentRange } from './contentRange';
 import { plannedRelativePath } from './fileName';
 import { resolveInsideRoot, validateRelativeOutput } from './pathSafety';
@@ -186,9 +186,9 @@ class Transfer {
 				contentType: probe.headers['content-type'],
 			}));
 			const policy = this.options.onConflict ?? 'rename';
-			const fileName = await chooseFreeName(this.target.directory, requestedName, policy);
-			this.target = { ...this.target, fileName, partPath: path.join(this.target.directory, `${fileName}.part`) };
-			this.file = await fs.open(this.target.partPath, 'w+');
+			const claimed = await openFreePart(this.target.directory, requestedName, policy);
+			this.target = { ...this.target, fileName: claimed.fileName, partPath: path.join(this.target.directory, `${claimed.fileName}.part`) };
+			this.file = claimed.file;
 			this.emitStarted(0);
 			if (probe.status === 206) {
 				await this.writeProbe(probe);

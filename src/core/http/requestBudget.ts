@@ -21,11 +21,17 @@ export const LARK_RATE_WINDOWS: readonly RateWindow[] = [
 export class RequestBudget {
 	private readonly stamps: number[] = [];
 	private queue: Promise<void> = Promise.resolve();
+	private readonly spacingMs: number;
 
 	constructor(
 		private readonly windows: readonly RateWindow[] = LARK_RATE_WINDOWS,
 		private readonly now: () => number = Date.now,
-	) {}
+	) {
+		// Start requests evenly (the tightest window's average gap) instead of releasing a whole
+		// window at once: a burst's first requests can reach the server late, in the same server
+		// second as the next burst.
+		this.spacingMs = Math.min(...windows.map((w) => w.windowMs / w.limit));
+	}
 
 	/** Resolves when one more request may start; callers are served in arrival order. */
 	acquire(signal?: AbortSignal): Promise<void> {
@@ -51,7 +57,7 @@ export class RequestBudget {
 		while (this.stamps.length > 0 && (this.stamps[0] ?? 0) <= now - longest) {
 			this.stamps.shift();
 		}
-		let wait = 0;
+		let wait = (this.stamps[this.stamps.length - 1] ?? -Infinity) + this.spacingMs - now;
 		for (const window of this.windows) {
 			const inWindow = this.stamps.filter((stamp) => stamp > now - window.windowMs);
 			if (inWindow.length >= window.limit) {

@@ -9,8 +9,10 @@ export function textPreview(item: MessageItem): string {
 	if (item.deleted === true) {
 		return '[Recalled]';
 	}
-	const content = parseContent(item.body?.content);
-	const text = content === undefined ? `[${item.msg_type}]` : describe(item, content);
+	const raw = item.body?.content ?? '';
+	const content = parseContent(raw);
+	// Non-JSON content is a placeholder (merge_forward) or plain text from an old client.
+	const text = content === undefined && item.msg_type === 'text' ? raw : describe(item, content ?? {});
 	const line = text.replace(/\s+/g, ' ').trim();
 	return line.length > MAX_PREVIEW ? `${line.slice(0, MAX_PREVIEW - 1)}…` : line;
 }
