@@ -5,6 +5,7 @@ import { HttpClient } from '../core/http/httpClient';
 import { RequestBudget } from '../core/http/requestBudget';
 import { USER_AGENT } from '../core/version';
 import type { Io } from './output';
+import { signedInUser } from './signedInUser';
 
 /** What every subcommand gets: where it runs, how it talks to Lark, and where it prints. */
 export interface CliContext {
@@ -26,7 +27,8 @@ export function parseIdentityChoice(value: string | undefined): IdentityChoice {
 /** One session per process: one connection pool, one request budget shared by all calls. */
 export function openSession(context: CliContext, choice: IdentityChoice): ApiSession {
 	const http = new HttpClient();
-	const tokens = selectTokenProvider(choice, context.credentials, http, USER_AGENT);
+	const user = signedInUser(choice, context.credentials, context.env, http, context.io);
+	const tokens = selectTokenProvider(choice, context.credentials, http, USER_AGENT, user);
 	return new ApiSession(http, baseUrlOf(context.credentials), tokens, USER_AGENT, new RequestBudget());
 }
 

@@ -11,6 +11,7 @@ export function credentialsFromEnvironment(env: NodeJS.ProcessEnv): Credentials 
 	return {
 		brand,
 		baseUrl: env.LARK_BASE_URL,
+		accountsUrl: env.LARK_ACCOUNTS_URL,
 		appId: env.LARK_APP_ID,
 		appSecret: env.LARK_APP_SECRET,
 		userAccessToken: env.LARK_USER_ACCESS_TOKEN,

@@ -8,8 +8,9 @@ import type { Credentials } from '../core/auth/credentials';
 const USAGE = `Usage:
 ${USAGE_LINES.map((line) => `  ${line}`).join('\n')}
 
-Environment: LARK_APP_ID + LARK_APP_SECRET (bot), LARK_USER_ACCESS_TOKEN (user),
-             LARK_BRAND=feishu|lark, LARK_BASE_URL (override the Open API base URL)`;
+Environment: LARK_APP_ID + LARK_APP_SECRET (bot), LARK_USER_ACCESS_TOKEN (user, or sign in with
+             lark-dl auth login), LARK_BRAND=feishu|lark, LARK_BASE_URL (override the Open API base URL),
+             LARK_ACCOUNTS_URL (override the OAuth host), LARK_DL_CONFIG_DIR (where auth login keeps its session)`;
 
 
 /** The whole CLI as a function: argv in, exit status out; everything printed goes through `io`. */

@@ -1,13 +1,25 @@
 import type { CliContext } from '../context';
+import { AUTH_USAGE_LINES, runAuth } from './auth';
+import { CHATS_USAGE, runChats } from './chats';
 import { DOWNLOAD_USAGE, runDownload } from './download';
+import { DOWNLOAD_ALL_USAGE, runDownloadAll } from './downloadAll';
+import { MESSAGES_USAGE, runMessages } from './messages';
 
 export type Command = (args: string[], context: CliContext) => Promise<number>;
 
 /** Subcommand name → handler; one line per command. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
 	download: runDownload,
+	chats: runChats,
+	messages: runMessages,
+	'download-all': runDownloadAll,
+	auth: runAuth,
 };
 
 export const USAGE_LINES: readonly string[] = [
 	DOWNLOAD_USAGE,
+	CHATS_USAGE,
+	MESSAGES_USAGE,
+	DOWNLOAD_ALL_USAGE,
+	...AUTH_USAGE_LINES,
 ];

@@ -101,7 +101,8 @@ export async function pollDeviceToken(client: OAuthClient, deviceCode: string, o
 	const { signal } = options;
 	let interval = positiveSeconds(options.intervalSeconds, DEFAULT_INTERVAL_S);
 	const wait = (outcome: PollEvent['outcome'], attempt: number, step: number): void => {
-		interval = Math.min(MAX_INTERVAL_S, interval + step);
+		// The cap limits our own additions; it never shortens what the server asked for.
+		interval = Math.max(interval, Math.min(MAX_INTERVAL_S, interval + step));
 		options.onPoll?.({ attempt, outcome, intervalSeconds: interval });
 	};
 	for (let attempt = 1; attempt <= MAX_POLLS; attempt++) {

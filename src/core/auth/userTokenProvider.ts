@@ -68,10 +68,8 @@ export class UserTokenProvider implements TokenProvider {
 		if (this.ended !== undefined) {
 			return false;
 		}
-		// A token older than the current one was already replaced: the next getToken returns the new one.
-		if (token === this.tokens.accessToken) {
-			this.rejected = token;
-		}
+		// Only matters while `token` is the current one; an older token was already replaced.
+		this.rejected = token;
 		return true;
 	}
 
