@@ -53,10 +53,18 @@ export function installImFixtures(server: LarkTestServer): ImFixtures {
 		tokenField: 'page_token',
 	};
 	buildMessages(server, fixtures);
+	installImRoutes(server, fixtures);
+	return fixtures;
+}
+
+/**
+ * Registers the chats / messages / message routes over any fixture state: the tests' data above, or
+ * the sandbox's (test/support/sandbox), which brings its own chats, messages and resources.
+ */
+export function installImRoutes(server: LarkTestServer, fixtures: ImFixtures): void {
 	server.route('GET', /^\/open-apis\/im\/v1\/chats$/, (req, res, url) => handleChats(server, fixtures, req, res, url));
 	server.route('GET', /^\/open-apis\/im\/v1\/messages$/, (req, res, url) => handleMessages(server, fixtures, req, res, url));
 	server.route('GET', /^\/open-apis\/im\/v1\/messages\/[^/]+$/, (req, res, url) => handleGetMessage(server, fixtures, req, res, url));
-	return fixtures;
 }
 
 /** A chat of `count` image messages, each with its own small resource (for bulk tests). */
@@ -92,7 +100,8 @@ function chatList(): FixtureChat[] {
 	];
 }
 
-function message(id: string, chatId: string, msgType: string, content: unknown, createTime: number, extra: Partial<MessageItem> = {}): MessageItem {
+/** A message item as the Open API sends it; `content` objects are JSON-encoded like Lark's `body.content`. */
+export function message(id: string, chatId: string, msgType: string, content: unknown, createTime: number, extra: Partial<MessageItem> = {}): MessageItem {
 	return {
 		message_id: id,
 		root_id: '',

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { Readable, Transform } from 'node:stream';
+import { createGzip, gzipSync } from 'node:zlib';
 
 /** One scripted misbehaviour for one resource request. */
 export type Fault =
@@ -17,11 +18,11 @@ export type Fault =
 	| { kind: 'redirect'; to: string }
 	| { kind: 'stall'; afterBytes: number };
 
-export interface ServedResource {
+/** What every served resource has besides its bytes. */
+export interface ResourceMeta {
 	messageId: string;
 	fileKey: string;
 	type: 'image' | 'file';
-	data: Buffer;
 	contentType?: string;
 	contentDisposition?: string;
 	/** Always answer 200 with the whole body. */
@@ -30,6 +31,29 @@ export interface ServedResource {
 	gzip?: boolean;
 	/** Decides a fault per request (index counts this resource's requests from 0). */
 	fault?: (request: { index: number; range: string | undefined }) => Fault | undefined;
+}
+
+/** A resource whose bytes are held in memory (what the tests use). */
+export interface ServedResource extends ResourceMeta {
+	data: Buffer;
+}
+
+/**
+ * A resource whose bytes are produced on demand, never held whole in memory (the sandbox's files of
+ * a few hundred MB). `stream(start, end)` must yield exactly bytes start..end (inclusive) of the same
+ * content every time it is called; it is called once per answered request.
+ */
+export interface StreamedResource extends ResourceMeta {
+	size: number;
+	stream(start: number, end: number): Readable;
+}
+
+/** What the server logs when it has answered a request (for a sandbox's access log). */
+export interface AnsweredRequest {
+	method: string;
+	path: string;
+	status: number;
+	ms: number;
 }
 
 export interface LoggedRequest {
@@ -52,6 +76,14 @@ export interface LarkServerOptions {
 	open?: boolean;
 	/** Host name used in `baseUrl` (e.g. "localhost" to act as another host). */
 	hostName?: string;
+	/** Port on 127.0.0.1 (default: a free one). */
+	port?: number;
+	/** Milliseconds to wait before handling each request (realistic latency); 0 or undefined: none. */
+	delay?: (request: { method: string; path: string }) => number;
+	/** Caps each streamed resource response at this many bytes per second (Buffer resources are never throttled). */
+	bytesPerSecond?: number;
+	/** Called when a response has been sent (or the connection closed before that). */
+	onAnswered?: (request: AnsweredRequest) => void;
 }
 
 /**
@@ -61,6 +93,7 @@ export interface LarkServerOptions {
 export class LarkTestServer {
 	readonly requests: LoggedRequest[] = [];
 	readonly resources = new Map<string, ServedResource>();
+	readonly streamedResources = new Map<string, StreamedResource>();
 	readonly validTokens = new Set<string>();
 	readonly appId: string;
 	readonly appSecret: string;
@@ -73,7 +106,16 @@ export class LarkTestServer {
 	constructor(private readonly options: LarkServerOptions = {}) {
 		this.appId = options.appId ?? 'cli_test_app';
 		this.appSecret = options.appSecret ?? `secret-${randomBytes(6).toString('hex')}`;
-		this.server = http.createServer((req, res) => this.handle(req, res));
+		this.server = http.createServer((req, res) => this.dispatch(req, res));
+	}
+
+	/** Bytes per second for streamed resources; undefined: unthrottled. May be changed while running. */
+	get bytesPerSecond(): number | undefined {
+		return this.options.bytesPerSecond;
+	}
+
+	set bytesPerSecond(value: number | undefined) {
+		this.options.bytesPerSecond = value;
 	}
 
 	get baseUrl(): string {
@@ -81,7 +123,13 @@ export class LarkTestServer {
 	}
 
 	async start(): Promise<this> {
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(this.options.port ?? 0, '127.0.0.1', () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
 		this.port = (this.server.address() as AddressInfo).port;
 		return this;
 	}
@@ -108,6 +156,12 @@ export class LarkTestServer {
 		return resource;
 	}
 
+	/** Serves bytes produced on demand (see StreamedResource); same endpoint, Range and faults. */
+	addStreamedResource(resource: StreamedResource): StreamedResource {
+		this.streamedResources.set(resource.fileKey, resource);
+		return resource;
+	}
+
 	/** A user access token the server accepts. */
 	issueUserToken(): string {
 		const token = `u-test-${randomBytes(8).toString('hex')}`;
@@ -126,6 +180,20 @@ export class LarkTestServer {
 
 	tokenRequests(): LoggedRequest[] {
 		return this.requests.filter((r) => r.path === '/open-apis/auth/v3/tenant_access_token/internal');
+	}
+
+	private dispatch(req: http.IncomingMessage, res: http.ServerResponse): void {
+		const { delay, onAnswered } = this.options;
+		if (onAnswered !== undefined) {
+			const started = Date.now();
+			res.once('close', () => onAnswered({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] ?? '/', status: res.statusCode, ms: Date.now() - started }));
+		}
+		const wait = delay?.({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] ?? '/' }) ?? 0;
+		if (wait > 0) {
+			setTimeout(() => this.handle(req, res), wait);
+		} else {
+			this.handle(req, res);
+		}
 	}
 
 	private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -196,7 +264,7 @@ export class LarkTestServer {
 		if (!this.authorize(req, res)) {
 			return;
 		}
-		const resource = this.resources.get(fileKey);
+		const resource = this.resources.get(fileKey) ?? this.streamedResources.get(fileKey);
 		if (resource === undefined || resource.messageId !== messageId) {
 			sendJson(res, 400, { code: 234003, msg: 'File not in msg.', error: { log_id: 'log-234003' } });
 			return;
@@ -209,12 +277,25 @@ export class LarkTestServer {
 		this.counters.set(fileKey, index + 1);
 		const range = req.headers.range;
 		const fault = resource.fault?.({ index, range });
-		serveResource(req, res, resource, range, fault);
+		if ('data' in resource) {
+			serveResource(req, res, resource, range, fault);
+		} else {
+			serveStreamedResource(req, res, resource, range, fault, this.options.bytesPerSecond);
+		}
 	}
 }
 
-function serveResource(req: http.IncomingMessage, res: http.ServerResponse, resource: ServedResource, rangeHeader: string | undefined, fault: Fault | undefined): void {
-	const data = resource.data;
+/** Status, headers and byte range of an answer, once the faults that answer without a body are handled. */
+interface Plan {
+	status: number;
+	headers: Record<string, string>;
+	/** First and last byte (inclusive) of the body. */
+	bodyStart: number;
+	end: number;
+}
+
+/** Handles the faults that replace the answer and an unsatisfiable Range; otherwise plans the body. */
+function plan(req: http.IncomingMessage, res: http.ServerResponse, resource: ResourceMeta, size: number, rangeHeader: string | undefined, fault: Fault | undefined): Plan | undefined {
 	const headers: Record<string, string> = { 'content-type': resource.contentType ?? 'application/octet-stream' };
 	if (resource.contentDisposition !== undefined) {
 		headers['content-disposition'] = resource.contentDisposition;
@@ -222,37 +303,37 @@ function serveResource(req: http.IncomingMessage, res: http.ServerResponse, reso
 	switch (fault?.kind) {
 		case 'status':
 			sendJson(res, fault.status, { code: fault.code ?? fault.status, msg: fault.msg ?? 'injected error', ...(fault.extra ?? {}), error: { log_id: `log-${fault.code ?? fault.status}` } }, fault.headers);
-			return;
+			return undefined;
 		case 'html':
 			res.writeHead(fault.status, { 'content-type': 'text/html' });
 			res.end(`<html><head><title>${fault.status} Bad Gateway</title></head><body><h1>${fault.status} Bad Gateway</h1><hr>nginx</body></html>`);
-			return;
+			return undefined;
 		case 'reset':
 			req.socket.destroy();
-			return;
+			return undefined;
 		case 'redirect':
 			res.writeHead(302, { location: fault.to + (req.url ?? '') });
 			res.end();
-			return;
+			return undefined;
 		default:
 			break;
 	}
 	const ignoreRange = resource.ignoreRange === true || fault?.kind === 'ignoreRange';
 	let start = 0;
-	let end = data.length - 1;
+	let end = size - 1;
 	let status = 200;
 	if (rangeHeader !== undefined && !ignoreRange) {
 		const m = /^bytes=(\d+)-(\d*)$/.exec(rangeHeader);
-		if (m === null || data.length === 0 || Number(m[1]) >= data.length) {
-			res.writeHead(416, { 'content-range': `bytes */${data.length}`, 'content-type': 'application/json' });
+		if (m === null || size === 0 || Number(m[1]) >= size) {
+			res.writeHead(416, { 'content-range': `bytes */${size}`, 'content-type': 'application/json' });
 			res.end(JSON.stringify({ code: 416, msg: 'Range Not Satisfiable' }));
-			return;
+			return undefined;
 		}
 		start = Number(m[1]);
-		end = m[2] === '' ? data.length - 1 : Math.min(Number(m[2]), data.length - 1);
+		end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
 		status = 206;
 	}
-	let total = data.length;
+	let total = size;
 	let bodyStart = start;
 	if (status === 206) {
 		if (fault?.kind === 'short') {
@@ -260,14 +341,23 @@ function serveResource(req: http.IncomingMessage, res: http.ServerResponse, reso
 		}
 		if (fault?.kind === 'shift') {
 			bodyStart = start + fault.by;
-			end = Math.min(data.length - 1, end + fault.by);
+			end = Math.min(size - 1, end + fault.by);
 		}
 		if (fault?.kind === 'total') {
 			total = fault.total;
 		}
 		headers['content-range'] = `bytes ${bodyStart}-${end}/${total}`;
 	}
-	let body = data.subarray(bodyStart, end + 1);
+	return { status, headers, bodyStart, end };
+}
+
+function serveResource(req: http.IncomingMessage, res: http.ServerResponse, resource: ServedResource, rangeHeader: string | undefined, fault: Fault | undefined): void {
+	const planned = plan(req, res, resource, resource.data.length, rangeHeader, fault);
+	if (planned === undefined) {
+		return;
+	}
+	const { status, headers, bodyStart, end } = planned;
+	let body = resource.data.subarray(bodyStart, end + 1);
 	if (resource.gzip === true) {
 		body = gzipSync(body);
 		headers['content-encoding'] = 'gzip';
@@ -288,6 +378,78 @@ function serveResource(req: http.IncomingMessage, res: http.ServerResponse, reso
 		return;
 	}
 	res.end(body);
+}
+
+/** The same answers as serveResource, with the body streamed (and optionally throttled) instead of sliced. */
+function serveStreamedResource(req: http.IncomingMessage, res: http.ServerResponse, resource: StreamedResource, rangeHeader: string | undefined, fault: Fault | undefined, bytesPerSecond: number | undefined): void {
+	const planned = plan(req, res, resource, resource.size, rangeHeader, fault);
+	if (planned === undefined) {
+		return;
+	}
+	const { status, headers, bodyStart, end } = planned;
+	let length = end - bodyStart + 1;
+	if (fault?.kind === 'truncate') {
+		length = Math.min(length, fault.after);
+	} else if (fault?.kind === 'stall') {
+		length = Math.min(length, fault.afterBytes);
+	}
+	const stages: NodeJS.ReadWriteStream[] = [];
+	if (bytesPerSecond !== undefined && bytesPerSecond > 0) {
+		stages.push(throttle(bytesPerSecond));
+	}
+	if (resource.gzip === true) {
+		stages.push(createGzip());
+		headers['content-encoding'] = 'gzip';
+	} else if (fault?.kind !== 'overflow') {
+		headers['content-length'] = String(end - bodyStart + 1);
+	}
+	res.writeHead(status, headers);
+	let source: NodeJS.ReadableStream = length > 0 ? resource.stream(bodyStart, bodyStart + length - 1) : Readable.from([]);
+	for (const stage of stages) {
+		source = source.pipe(stage);
+	}
+	const abort = (): void => {
+		for (const stream of [source, ...stages]) {
+			(stream as Readable).destroy?.();
+		}
+	};
+	res.once('close', abort); // the client went away: stop producing
+	source.on('error', () => req.socket.destroy());
+	source.pipe(res, { end: false });
+	source.once('end', () => {
+		if (fault?.kind === 'truncate') {
+			setTimeout(() => req.socket.destroy(), 20);
+		} else if (fault?.kind === 'overflow') {
+			res.end(Buffer.alloc(fault.extra, 0x41));
+		} else if (fault?.kind !== 'stall') {
+			res.end(); // a stall says nothing more
+		}
+	});
+}
+
+/** Passes bytes on at no more than `bytesPerSecond`, in slices of at most 1/20 s worth. */
+function throttle(bytesPerSecond: number): Transform {
+	const slice = Math.max(1024, Math.floor(bytesPerSecond / 20));
+	const began = Date.now();
+	let sent = 0;
+	return new Transform({
+		transform(chunk: Buffer, _encoding, done) {
+			let offset = 0;
+			const next = (): void => {
+				if (offset >= chunk.length) {
+					done();
+					return;
+				}
+				const part = chunk.subarray(offset, offset + slice);
+				offset += part.length;
+				sent += part.length;
+				this.push(part);
+				const due = began + (sent / bytesPerSecond) * 1000;
+				setTimeout(next, Math.max(0, due - Date.now()));
+			};
+			next();
+		},
+	});
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -148,6 +148,17 @@ describe('download engine against the loopback Lark server', () => {
 			assert.ok(harness.events.some((e) => e.kind === 'retrying'));
 		});
 
+		it('treats a silent connection as a network failure after the idle timeout and retries the part', async () => {
+			await harness.close();
+			harness = botHarness(server, { idleTimeoutMs: 300 });
+			const resource = serve(PROBE + 256 * KiB, { fault: ({ index }) => (index === 1 ? { kind: 'stall', afterBytes: 100 } : undefined) });
+			const result = await download(resource);
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			const retry = harness.events.find((e) => e.kind === 'retrying');
+			assert.ok(retry?.kind === 'retrying' && /ETIMEDOUT|No data/.test(retry.reason), 'the stall was reported as a timeout');
+			assert.equal(ranges()[2], `bytes=${PROBE + 100}-${PROBE + 256 * KiB - 1}`, 'continued after the 100 bytes that did arrive');
+		});
+
 		it('retries after a connection reset', async () => {
 			const resource = serve(300 * KiB, { fault: ({ index }) => (index === 1 ? { kind: 'reset' } : undefined) });
 			const result = await download(resource);
