@@ -8,4 +8,5 @@ export const PREVIEW_SCHEME = 'lark-request-preview';
 
 export const ContextKeys = {
 	signedIn: 'larkDownloader.signedIn',
+	userSignedIn: 'larkDownloader.userSignedIn',
 } as const;

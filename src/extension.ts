@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { LarkDownloaderApi } from './api';
+import { LARK_AUTH_PROVIDER_ID, LarkAuthenticationProvider } from './auth/larkAuthenticationProvider';
+import { UserSessionStore } from './auth/userSessionStore';
 import { registerCommands } from './commands/registerCommands';
+import { HttpClient } from './core/http/httpClient';
 import { CHATS_VIEW_ID, ContextKeys, LOG_CHANNEL_NAME, PREVIEW_SCHEME } from './constants';
 import { Logger } from './platform/logger';
 import { DownloadService } from './services/downloadService';
@@ -18,7 +21,10 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const settings = new Settings();
 	const credentials = new CredentialStore(context.secrets);
 	const index = new DownloadIndex(context.workspaceState);
-	const connection = new LarkConnection(credentials, settings, logger);
+	const sessions = new UserSessionStore(context.secrets);
+	const http = new HttpClient();
+	const auth = new LarkAuthenticationProvider(sessions, credentials, settings, http, logger);
+	const connection = new LarkConnection(credentials, sessions, auth, settings, http, logger);
 	const downloads = new DownloadService(connection, settings, index, logger);
 	const model = new ChatTreeModel(connection, logger);
 	const provider = new ChatTreeProvider(model, index);
@@ -27,17 +33,21 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const treeView = vscode.window.createTreeView(CHATS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
 
 	const updateSignedIn = async (): Promise<void> => {
-		const signedIn = (await credentials.get()) !== undefined;
-		await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, signedIn);
+		await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, (await credentials.get()) !== undefined);
+		await vscode.commands.executeCommand('setContext', ContextKeys.userSignedIn, (await sessions.get()) !== undefined);
+		const current = await connection.get().catch(() => undefined);
+		treeView.description = current === undefined ? undefined : vscode.l10n.t('as {0}', current.identityLabel);
 	};
 	context.subscriptions.push(
-		logger, credentials, index, connection, model, provider, preview, treeView, errorShown,
+		logger, credentials, sessions, auth, index, connection, model, provider, preview, treeView, errorShown,
+		{ dispose: () => void http.close() },
+		vscode.authentication.registerAuthenticationProvider(LARK_AUTH_PROVIDER_ID, 'Lark', auth, { supportsMultipleAccounts: false }),
 		vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
 		connection.onDidChange(() => {
 			void updateSignedIn();
 			model.refresh();
 		}),
-		...registerCommands({ connection, credentials, downloads, index, logger, model, preview, settings }, { logger, onShown: (text) => errorShown.fire(text) }),
+		...registerCommands({ auth, connection, credentials, downloads, index, logger, model, preview, sessions, settings }, { logger, onShown: (text) => errorShown.fire(text) }),
 	);
 	void updateSignedIn();
 	logger.info('extension', `Activated (VS Code ${vscode.version})`);

@@ -1,3 +1,5 @@
+import type { LarkAuthenticationProvider } from '../auth/larkAuthenticationProvider';
+import type { UserSessionStore } from '../auth/userSessionStore';
 import type { Logger } from '../platform/logger';
 import type { DownloadService } from '../services/downloadService';
 import type { LarkConnection } from '../services/larkConnection';
@@ -9,6 +11,7 @@ import type { RequestPreviewProvider } from '../views/requestPreviewProvider';
 
 /** The services command handlers share (commands never import each other). */
 export interface CommandContext {
+	auth: LarkAuthenticationProvider;
 	connection: LarkConnection;
 	credentials: CredentialStore;
 	downloads: DownloadService;
@@ -16,5 +19,6 @@ export interface CommandContext {
 	logger: Logger;
 	model: ChatTreeModel;
 	preview: RequestPreviewProvider;
+	sessions: UserSessionStore;
 	settings: Settings;
 }

@@ -6,6 +6,7 @@ import type { TreeNode } from '../views/nodes/treeNode';
  */
 export interface CommandSignatures {
 	'larkDownloader.signIn': (args?: SignInArgs) => Promise<void>;
+	'larkDownloader.signInWithLark': () => Promise<void>;
 	'larkDownloader.signOut': () => Promise<void>;
 	'larkDownloader.refresh': () => Promise<void>;
 	'larkDownloader.downloadResource': (args?: DownloadResourceArgs) => Promise<string | undefined>;
@@ -45,6 +46,7 @@ export type CommandHandlers = { [K in CommandId]: CommandSignatures[K] };
 /** Runtime list of every command (the manifest test compares it with package.json). */
 export const COMMAND_IDS = [
 	'larkDownloader.signIn',
+	'larkDownloader.signInWithLark',
 	'larkDownloader.signOut',
 	'larkDownloader.refresh',
 	'larkDownloader.downloadResource',

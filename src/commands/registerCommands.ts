@@ -7,6 +7,7 @@ import { downloadResource } from './downloadResource';
 import { openAttachment, revealAttachment } from './openAttachment';
 import { previewRequest } from './previewRequest';
 import { signIn } from './signIn';
+import { signInWithLark } from './signInWithLark';
 import { signOut } from './signOut';
 import { loadMore, refresh, retry } from './treeActions';
 import { downloadAttachment, downloadChat, downloadMessage } from './treeDownloads';
@@ -15,6 +16,7 @@ import { downloadAttachment, downloadChat, downloadMessage } from './treeDownloa
 export function commandHandlers(context: CommandContext): CommandHandlers {
 	return {
 		'larkDownloader.signIn': (args) => signIn(context, args),
+		'larkDownloader.signInWithLark': () => signInWithLark(context),
 		'larkDownloader.signOut': () => signOut(context),
 		'larkDownloader.refresh': () => refresh(context),
 		'larkDownloader.downloadResource': (args) => downloadResource(context, args),

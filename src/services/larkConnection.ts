@@ -3,10 +3,13 @@ import { baseUrlOf, selectTokenProvider, type Credentials } from '../core/auth/c
 import { DownloadEngine } from '../core/download/downloadEngine';
 import { LarkError } from '../core/errors';
 import { ApiSession } from '../core/http/apiSession';
-import { HttpClient } from '../core/http/httpClient';
+import type { HttpClient } from '../core/http/httpClient';
 import { RequestBudget } from '../core/http/requestBudget';
 import { LarkClient } from '../core/lark/larkClient';
 import { USER_AGENT } from '../core/version';
+import { displayName, type LarkAuthenticationProvider } from '../auth/larkAuthenticationProvider';
+import type { UserSessionStore } from '../auth/userSessionStore';
+import { UserTokenProvider } from '../core/auth/userTokenProvider';
 import type { Logger } from '../platform/logger';
 import type { CredentialStore } from '../storage/credentialStore';
 import type { Settings } from '../storage/settings';
@@ -15,6 +18,8 @@ export interface Connection {
 	session: ApiSession;
 	engine: DownloadEngine;
 	client: LarkClient;
+	/** "bot", or the signed-in user's name: shown on the tree. */
+	identityLabel: string;
 }
 
 /**
@@ -23,16 +28,23 @@ export interface Connection {
  * palette and bulk downloads alike.
  */
 export class LarkConnection implements vscode.Disposable {
-	private readonly http = new HttpClient();
 	private readonly budget = new RequestBudget();
 	private current: Promise<Connection | undefined> | undefined;
 	private readonly _onDidChange = new vscode.EventEmitter<void>();
 	readonly onDidChange = this._onDidChange.event;
 	private readonly subscriptions: vscode.Disposable[];
 
-	constructor(private readonly credentials: CredentialStore, private readonly settings: Settings, private readonly logger: Logger) {
+	constructor(
+		private readonly credentials: CredentialStore,
+		private readonly sessions: UserSessionStore,
+		private readonly auth: LarkAuthenticationProvider,
+		private readonly settings: Settings,
+		private readonly http: HttpClient,
+		private readonly logger: Logger,
+	) {
 		this.subscriptions = [
 			credentials.onDidChange(() => this.reset()),
+			sessions.onDidChange(() => this.reset()),
 			settings.onDidChange(() => this.reset()),
 		];
 	}
@@ -71,7 +83,8 @@ export class LarkConnection implements vscode.Disposable {
 			this.logger.setSecrets([]);
 			return undefined;
 		}
-		this.logger.setSecrets([stored.appSecret, stored.userAccessToken ?? '']);
+		const user = await this.sessions.get();
+		this.logger.setSecrets([stored.appSecret, stored.userAccessToken ?? '', user?.accessToken ?? '', user?.refreshToken ?? '']);
 		const credentials: Credentials = {
 			brand: this.settings.brand(),
 			baseUrl: this.settings.baseUrl(),
@@ -79,9 +92,16 @@ export class LarkConnection implements vscode.Disposable {
 			appSecret: stored.appSecret,
 			userAccessToken: stored.userAccessToken,
 		};
-		const tokens = selectTokenProvider(this.settings.identity(), credentials, this.http, USER_AGENT);
+		const choice = this.settings.identity();
+		// The signed-in account (refreshed before expiry, rotation saved to SecretStorage) wins over a pasted token.
+		const signedInUser = user === undefined || choice === 'bot' ? undefined : new UserTokenProvider(await this.auth.oauthClient(), user, {
+			store: this.sessions,
+			onStoreError: (error) => this.logger.warn('auth', `Could not save refreshed tokens: ${error.message}`),
+		});
+		const tokens = selectTokenProvider(choice, credentials, this.http, USER_AGENT, signedInUser);
 		const session = new ApiSession(this.http, baseUrlOf(credentials), tokens, USER_AGENT, this.budget);
-		this.logger.info('connection', `Using ${session.baseUrl} as ${session.identity}`);
-		return { session, engine: new DownloadEngine(session), client: new LarkClient(session) };
+		const identityLabel = tokens.identity === 'bot' ? 'bot' : signedInUser !== undefined && user !== undefined ? displayName(user) : 'user token';
+		this.logger.info('connection', `Using ${session.baseUrl} as ${identityLabel}`);
+		return { session, engine: new DownloadEngine(session), client: new LarkClient(session), identityLabel };
 	}
 }

@@ -45,6 +45,12 @@ export class Settings {
 		return value === undefined || value === '' ? undefined : value;
 	}
 
+	/** Overrides the OAuth (accounts) host; application-scoped like baseUrl. */
+	accountsUrl(): string | undefined {
+		const value = this.section().inspect<string>('accountsUrl')?.globalValue?.trim();
+		return value === undefined || value === '' ? undefined : value;
+	}
+
 	/** Fires for any change of our section. */
 	onDidChange(listener: () => void): vscode.Disposable {
 		return vscode.workspace.onDidChangeConfiguration((e) => {
