@@ -6,12 +6,17 @@
 // Options:
 //   --size-mib N    body size in MiB (default 1024 = 1 GiB)
 //   --part-mib N    Range part size for the "ranged" mode (default 8)
-//   --reps N        measured runs per client/mode (default 5)
+//   --reps N        measured runs per client/mode (default 5) ...
+//   --budget-s N    ... but stop after the 3rd or 4th repetition if the next one would end past
+//                   N s of total runtime (default 540; 0 = always do all --reps)
 //   --warmup N      untimed curl downloads before measuring (default 2)
 //   --clients a,b   subset of: curl,node-fetch,builtin-fetch,undici-request,undici-fetch,node-http
 //   --hash all|first  SHA-256 every run (default) or only the first run of each client/mode
 //   --tmpdir DIR    where downloads are written (default os.tmpdir()); deleted after each run
 //   --out FILE|-    markdown report (default docs/http-client-benchmark.md; "-" = don't write)
+//   --quiet-cores X before each run, wait until CPU used by other processes is below X cores
+//                   (default 0.3; Linux /proc/stat) ...
+//   --gate-s N      ... but wait at most N s per run and 150 s in total (default 20; 0 = no gate)
 //
 // Method: a loopback server (bench/support/range-server.mjs) runs in its own process and
 // serves a deterministic body. Every run is a fresh child process
@@ -19,7 +24,9 @@
 // Runs are interleaved round-robin (rotated each repetition) so drift hits all clients
 // alike. Each downloaded file is checked for size and SHA-256 against the server's hash,
 // and the server's counters must show exactly `size` bytes sent; any failure excludes
-// the client from the ranking.
+// the client from the ranking. Client CPU time (user+sys, from GNU time) is reported next
+// to wall time because it is robust when the machine is shared; so is the CPU used by
+// *other* processes during each run (from /proc/stat), so contaminated figures are visible.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,6 +35,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +59,11 @@ const WARMUP = Number(opt('warmup', '2'));
 const HASH_ALL = opt('hash', 'all') === 'all';
 const TMP = path.resolve(opt('tmpdir', os.tmpdir()));
 const OUT = opt('out', path.join(ROOT, 'docs', 'http-client-benchmark.md'));
+const BUDGET_MS = Number(opt('budget-s', '540')) * 1000;
+const MIN_REPS = Math.min(3, REPS);
+const QUIET_CORES = Number(opt('quiet-cores', '0.3'));
+const GATE_MS = Number(opt('gate-s', '20')) * 1000;
+const GATE_BUDGET_MS = 150_000;
 const RUN_TIMEOUT_MS = 180_000;
 
 const NODE_CLIENTS = ['node-fetch', 'builtin-fetch', 'undici-request', 'undici-fetch', 'node-http'];
@@ -77,6 +90,8 @@ for (const client of CLIENTS) {
 const IDLE_CONFIGS = CLIENTS.filter((c) => c !== 'curl').map((client) => ({ client, mode: 'idle' }));
 
 const HAVE_GNU_TIME = fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
+const HAVE_PROC = fs.existsSync('/proc/stat');
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
 // ---------------------------------------------------------------- helpers
 
@@ -129,6 +144,7 @@ function run(argv) {
 	return new Promise((resolve) => {
 		const t0 = process.hrtime.bigint();
 		const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+		liveChild = child;
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));
@@ -136,6 +152,7 @@ function run(argv) {
 		const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
 		child.on('close', (code, signal) => {
 			clearTimeout(timer);
+			liveChild = null;
 			resolve({ code, signal, stdout, stderr, wallMs: Number(process.hrtime.bigint() - t0) / 1e6 });
 		});
 		child.on('error', (err) => {
@@ -152,18 +169,101 @@ async function sha256File(file) {
 }
 
 function parseGnuTime(text) {
-	const m = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(text);
-	return m ? Number(m[1]) : NaN;
+	const num = (re) => {
+		const m = re.exec(text);
+		return m ? Number(m[1]) : NaN;
+	};
+	return {
+		rssKiB: num(/Maximum resident set size \(kbytes\):\s*(\d+)/),
+		cpuS: num(/User time \(seconds\):\s*([\d.]+)/) + num(/System time \(seconds\):\s*([\d.]+)/),
+	};
+}
+
+// ---------------------------------------------------------------- CPU accounting (Linux)
+
+/** Busy CPU seconds summed over all CPUs since boot (everything but idle + iowait; steal counts as busy). */
+function systemBusyS() {
+	if (!HAVE_PROC) {
+		return NaN;
+	}
+	const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+	const total = f.reduce((a, b) => a + b, 0);
+	return (total - f[3] - f[4]) / CLK_TCK;
+}
+
+/** user+sys CPU seconds of one process (0 if unreadable). */
+function procCpuS(pid) {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14 (utime) and 15 (stime)
+	} catch {
+		return 0;
+	}
+}
+
+const selfCpuS = () => {
+	const u = process.cpuUsage();
+	return (u.user + u.system) / 1e6;
+};
+
+/** Snapshot for "CPU used by other processes" = system busy − server − harness − client. */
+function cpuSnapshot(serverPid) {
+	return { t: performance.now(), busy: systemBusyS(), server: procCpuS(serverPid), self: selfCpuS() };
+}
+
+function otherCores(a, b, clientCpuS) {
+	const secs = (b.t - a.t) / 1000;
+	const other = b.busy - a.busy - (b.server - a.server) - (b.self - a.self) - clientCpuS;
+	return Math.max(0, other) / secs;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let gateSpentMs = 0;
+
+/** Wait (bounded) until other processes use less than QUIET_CORES; returns the last sample. */
+async function waitQuiet(serverPid) {
+	if (!HAVE_PROC || GATE_MS <= 0) {
+		return NaN;
+	}
+	const start = performance.now();
+	let load = NaN;
+	for (;;) {
+		const a = cpuSnapshot(serverPid);
+		await sleep(500);
+		load = otherCores(a, cpuSnapshot(serverPid), 0);
+		const waited = performance.now() - start;
+		if (load < QUIET_CORES || waited >= GATE_MS || gateSpentMs + waited >= GATE_BUDGET_MS) {
+			gateSpentMs += Math.max(0, waited - 500);
+			return load;
+		}
+	}
 }
 
 // ---------------------------------------------------------------- one run
 
+/** Temp dir of the run in progress, removed on Ctrl-C / SIGTERM too (1 GiB each). */
+let liveTmpDir = null;
+let liveServer = null;
+let liveChild = null;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+	process.on(sig, () => {
+		if (liveTmpDir) {
+			fs.rmSync(liveTmpDir, { recursive: true, force: true });
+		}
+		liveChild?.kill('SIGKILL');
+		liveServer?.kill('SIGTERM');
+		process.exit(130);
+	});
+}
+
 async function measure(cfg, server, { hash }) {
 	const url = `http://127.0.0.1:${server.port}/data`;
 	const dir = fs.mkdtempSync(path.join(TMP, 'lark-http-bench-'));
+	liveTmpDir = dir;
 	const file = path.join(dir, 'body.bin');
 	const timeFile = path.join(dir, 'time.txt');
-	const rec = { ...cfg, ok: false, error: '', transferMs: NaN, wallMs: NaN, rssKiB: NaN, selfRssKiB: NaN, loadMs: NaN };
+	const rec = { ...cfg, ok: false, error: '', transferMs: NaN, wallMs: NaN, rssKiB: NaN, cpuS: NaN, loadMs: NaN, otherCores: NaN, preCores: NaN };
 	try {
 		const inner =
 			cfg.client === 'curl'
@@ -172,14 +272,19 @@ async function measure(cfg, server, { hash }) {
 		const argv = HAVE_GNU_TIME ? ['/usr/bin/time', '-v', '-o', timeFile, ...inner] : inner;
 
 		const before = cfg.mode === 'idle' ? null : await getStats(server.port);
+		if (cfg.mode !== 'idle') {
+			rec.preCores = await waitQuiet(server.pid);
+		}
+		const cpu0 = cpuSnapshot(server.pid);
 		const r = await run(argv);
+		const cpu1 = cpuSnapshot(server.pid);
 		const after = cfg.mode === 'idle' ? null : await getStats(server.port);
 		rec.wallMs = r.wallMs;
 		if (r.code !== 0) {
 			throw new Error(`exit ${r.code ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
 		}
 		if (HAVE_GNU_TIME) {
-			rec.rssKiB = parseGnuTime(fs.readFileSync(timeFile, 'utf8'));
+			Object.assign(rec, parseGnuTime(fs.readFileSync(timeFile, 'utf8')));
 		}
 		if (cfg.client === 'curl') {
 			const [code, , secs] = r.stdout.trim().split(' ');
@@ -190,13 +295,14 @@ async function measure(cfg, server, { hash }) {
 		} else {
 			const w = JSON.parse(r.stdout.trim().split('\n').pop());
 			rec.transferMs = w.transferMs;
-			rec.selfRssKiB = w.maxRssKiB;
 			rec.loadMs = w.importMs;
 			rec.parts = w.parts;
 			if (!HAVE_GNU_TIME) {
 				rec.rssKiB = w.maxRssKiB;
+				rec.cpuS = w.cpuS;
 			}
 		}
+		rec.otherCores = otherCores(cpu0, cpu1, Number.isFinite(rec.cpuS) ? rec.cpuS : 0);
 		if (cfg.mode !== 'idle') {
 			const size = fs.statSync(file).size;
 			if (size !== SIZE) {
@@ -221,6 +327,7 @@ async function measure(cfg, server, { hash }) {
 		rec.error = err instanceof Error ? err.message : String(err);
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
+		liveTmpDir = null;
 	}
 	return rec;
 }
@@ -295,6 +402,10 @@ function summarise(records) {
 			idleRss,
 			deltaRss: rss - idleRss,
 			loadMs: median(good.map((r) => r.loadMs)),
+			cpuS: median(good.map((r) => r.cpuS)),
+			dlCpuS: median(good.map((r) => r.cpuS)) - (idle.length ? median(idle.map((r) => r.cpuS)) : 0),
+			otherCores: median(good.map((r) => r.otherCores)),
+			otherMax: Math.max(...good.map((r) => r.otherCores)),
 			conns: median(good.map((r) => r.conns)),
 			reqs: median(good.map((r) => r.reqs)),
 			hashed: good.filter((r) => r.sha === 'ok').length,
@@ -311,19 +422,21 @@ function table(rows) {
 		'Median time (s)',
 		'Median MiB/s',
 		'MiB/s min–max',
-		'Process wall (s)',
+		'Client CPU s total (download only)',
 		'Peak RSS MiB median (max)',
 		'Idle RSS MiB',
 		'Δ RSS MiB',
+		'Process wall (s)',
 		'Module load (ms)',
 		'Conns / reqs per run',
 		'SHA-256 verified',
+		'Other load, cores (max)',
 	];
 	const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`];
 	for (const r of rows) {
 		const mode = r.mode === 'full' ? 'full body' : `${PART / MiB} MiB ranges`;
 		const cells = r.failed && r.runs.startsWith('0/')
-			? [LABEL[r.client], mode, r.runs, 'FAILED', '', '', '', '', '', '', '', '', '']
+			? [LABEL[r.client], mode, r.runs, 'FAILED', ...head.slice(4).map(() => '')]
 			: [
 					LABEL[r.client] + (r.failed ? ' ⚠' : ''),
 					mode,
@@ -331,13 +444,15 @@ function table(rows) {
 					fmt(r.medianS, 2),
 					`**${fmt(r.mibps)}**`,
 					`${fmt(r.minMibps)}–${fmt(r.maxMibps)}`,
-					fmt(r.wallS, 2),
+					`${fmt(r.cpuS, 2)} (${r.client === 'curl' ? fmt(r.cpuS, 2) : fmt(r.dlCpuS, 2)})`,
 					`**${fmt(r.rss)}** (${fmt(r.rssMax)})`,
 					r.client === 'curl' ? '–' : fmt(r.idleRss),
 					r.client === 'curl' ? '–' : fmt(r.deltaRss),
+					fmt(r.wallS, 2),
 					r.client === 'curl' ? '–' : fmt(r.loadMs),
 					`${fmt(r.conns)} / ${fmt(r.reqs)}`,
 					`${r.hashed}/${r.runs.split('/')[0]}`,
+					`${fmt(r.otherCores, 2)} (${fmt(r.otherMax, 2)})`,
 				];
 		lines.push(`| ${cells.join(' | ')} |`);
 	}
@@ -360,11 +475,22 @@ function conclusion(rows) {
 		const gap = (t1.mibps / t2.mibps - 1) * 100;
 		const overlap = t2.maxMibps >= t1.minMibps;
 		s += `, ${fmt(gap, 1)} % ahead of ${name(t2)} (${fmt(t2.mibps)} MiB/s)`;
-		s += overlap ? '; their run ranges overlap, so treat the top two as tied within noise.' : '; their run ranges do not overlap.';
+		if (REPS < 3) {
+			s += `; only ${REPS} run(s) each, too few to judge noise.`;
+		} else {
+			s += overlap ? '; their run ranges overlap, so treat the top two as tied within noise.' : '; their run ranges do not overlap.';
+		}
 	} else {
 		s += '.';
 	}
 	out.push(s);
+	const byCpu = [...nodeRows].sort((a, b) => a.dlCpuS - b.dlCpuS);
+	if (Number.isFinite(byCpu[0].dlCpuS)) {
+		const c2 = byCpu[1] ?? byCpu[0];
+		out.push(
+			`**CPU-efficiency winner:** ${name(byCpu[0])} at ${fmt(byCpu[0].dlCpuS, 2)} CPU-s to download ${fmt(SIZE / MiB)} MiB (beyond its idle process); next ${name(c2)} at ${fmt(c2.dlCpuS, 2)} CPU-s.`,
+		);
+	}
 	s = `**Memory winner:** ${name(m1)} at ${fmt(m1.rss)} MiB peak RSS median (Δ ${fmt(m1.deltaRss)} MiB over its idle process)`;
 	s += m2 ? `; next is ${name(m2)} at ${fmt(m2.rss)} MiB.` : '.';
 	out.push(s);
@@ -380,6 +506,13 @@ function conclusion(rows) {
 	const curl = rows.find((r) => r.client === 'curl' && !r.failed);
 	if (curl) {
 		out.push(`curl reference: ${fmt(curl.mibps)} MiB/s at ${fmt(curl.rss)} MiB RSS; the best Node client reaches ${fmt((t1.mibps / curl.mibps) * 100)} % of curl's throughput.`);
+	}
+	const noisy = rows.filter((r) => r.otherMax > QUIET_CORES);
+	if (noisy.length) {
+		const worst = Math.max(...rows.map((r) => r.otherMax));
+		out.push(
+			`⚠ Other processes used up to ${fmt(worst, 2)} of ${machine().nproc} cores during ${noisy.length} of ${rows.length} rows' runs, so wall-time throughput is noisy; client CPU time and peak RSS are the more trustworthy comparison.`,
+		);
 	}
 	return out.map((l) => `- ${l}`).join('\n');
 }
@@ -401,7 +534,7 @@ Generated by \`node bench/http-clients.mjs\` on ${meta.date}. Rerun with the sam
 | curl | ${v.curl} |
 | Machine | ${m.nproc} CPUs (\`nproc\`), ${m.cpu}, ${fmt(m.memGiB, 1)} GiB RAM, ${m.os} |
 | Body | ${fmt(SIZE / MiB)} MiB (${SIZE} bytes), SHA-256 \`${meta.sha256}\` |
-| Runs | ${REPS} measured per client/mode + ${WARMUP} untimed curl warm-up downloads; total bench time ${fmt(meta.totalS)} s |
+| Runs | ${meta.reps} measured per client/mode${meta.reps < REPS ? ` (of ${REPS} requested; stopped by the ${BUDGET_MS / 1000} s budget)` : ''} + ${WARMUP} untimed curl warm-up downloads; total bench time ${fmt(meta.totalS)} s |
 
 ## Method
 
@@ -422,7 +555,12 @@ Generated by \`node bench/http-clients.mjs\` on ${meta.date}. Rerun with the sam
 - **Timing:** *Median time* runs from just before the first request to the last pipeline resolving (file closed),
   measured inside the child, so process start-up and module loading are excluded (curl: \`%{time_total}\`).
   *Process wall* is spawn-to-exit as seen by the harness (includes Node start-up, module load, and GNU time).
-  MiB/s = body size / median time; *MiB/s min–max* is from the slowest and fastest run.
+  MiB/s = body size / median time; *MiB/s min–max* is from the slowest and fastest run. *Client CPU s* is the
+  child's user+sys time for the whole process; in brackets, minus the median of its idle runs (start-up and module
+  load), i.e. the CPU spent downloading. CPU time stays meaningful when other processes compete for the cores.
+- **Other load:** CPU used during the run by processes other than the client, the server and the harness, from
+  \`/proc/stat\` (cores, median and max over runs). Before each run the harness waits (≤ ${GATE_MS / 1000} s, ≤ ${GATE_BUDGET_MS / 1000} s in
+  total) for it to drop below ${QUIET_CORES} cores${HAVE_PROC ? '' : ' (not available on this OS)'}; total gate wait this time: ${fmt(meta.gateS)} s.
 - **Idle RSS / Δ RSS:** the same worker importing its client module and making no request; Δ = download peak − idle.
 - **Verification:** every run must produce a file of exactly ${SIZE} bytes, the server must have sent exactly that
   many bytes, and ${HASH_ALL ? 'every' : 'the first'} run's file must match the server's SHA-256. A failed run is
@@ -449,16 +587,27 @@ async function main() {
 	log(`HTTP client bench: ${fmt(SIZE / MiB)} MiB body, ${PART / MiB} MiB parts, ${REPS} reps, clients ${CLIENTS.join(',')}`);
 	log(`peak RSS via ${HAVE_GNU_TIME ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}; temp dir ${TMP}`);
 	const { child: serverProc, info } = await startServer();
-	const server = { port: info.port, sha256: info.sha256 };
+	liveServer = serverProc;
+	const server = { port: info.port, sha256: info.sha256, pid: serverProc.pid };
 	log(`server pid ${serverProc.pid} on 127.0.0.1:${info.port}, sha256 ${info.sha256}`);
 	const records = [];
+	let repsDone = 0;
 	try {
 		for (let i = 0; i < WARMUP; i++) {
 			const w = await measure({ client: 'curl', mode: 'full' }, server, { hash: false });
 			log(`warm-up ${i + 1}/${WARMUP}: ${w.ok ? `${fmt(w.transferMs / 1000, 2)} s` : w.error}`);
 		}
 		const hashedOnce = new Set();
+		const repStart = Date.now();
 		for (let rep = 0; rep < REPS; rep++) {
+			if (rep >= MIN_REPS && BUDGET_MS > 0) {
+				const perRep = (Date.now() - repStart) / rep;
+				if (Date.now() - t0 + perRep > BUDGET_MS) {
+					log(`stopping after ${rep} repetitions: another would pass the ${BUDGET_MS / 1000} s budget`);
+					break;
+				}
+			}
+			repsDone = rep + 1;
 			const order = [...IDLE_CONFIGS, ...CONFIGS.slice(rep % CONFIGS.length), ...CONFIGS.slice(0, rep % CONFIGS.length)];
 			for (const cfg of order) {
 				const key = `${cfg.client}/${cfg.mode}`;
@@ -475,7 +624,7 @@ async function main() {
 					log(`${what} idle RSS ${fmt(rec.rssKiB / 1024)} MiB, load ${fmt(rec.loadMs)} ms`);
 				} else {
 					log(
-						`${what} ${fmt(rec.transferMs / 1000, 2)} s  ${fmt(SIZE / MiB / (rec.transferMs / 1000)).padStart(5)} MiB/s  RSS ${fmt(rec.rssKiB / 1024)} MiB  conns ${rec.conns} reqs ${rec.reqs}${rec.sha ? ` sha ${rec.sha}` : ''}`,
+						`${what} ${fmt(rec.transferMs / 1000, 2)} s  ${fmt(SIZE / MiB / (rec.transferMs / 1000)).padStart(5)} MiB/s  cpu ${fmt(rec.cpuS, 2)} s  RSS ${fmt(rec.rssKiB / 1024)} MiB  conns ${rec.conns} reqs ${rec.reqs}${rec.sha ? ` sha ${rec.sha}` : ''}  other ${fmt(rec.preCores, 2)}/${fmt(rec.otherCores, 2)} cores`,
 					);
 				}
 			}
@@ -497,6 +646,8 @@ async function main() {
 		machine: machine(),
 		sha256: info.sha256,
 		totalS: (Date.now() - t0) / 1000,
+		gateS: gateSpentMs / 1000,
+		reps: repsDone,
 		table: tbl,
 		errors,
 		conclusion: concl,
@@ -507,7 +658,7 @@ async function main() {
 		fs.writeFileSync(OUT, markdown(rows, meta));
 		log(`wrote ${path.relative(process.cwd(), path.resolve(OUT)) || OUT}`);
 	}
-	log(`total ${fmt(meta.totalS)} s`);
+	log(`total ${fmt(meta.totalS)} s (quiet-gate waits ${fmt(meta.gateS)} s)`);
 	if (rows.some((r) => r.failed)) {
 		process.exitCode = 1;
 	}

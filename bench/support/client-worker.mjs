@@ -13,7 +13,7 @@
 //
 // Every body goes through stream.pipeline into fs.createWriteStream, as a real
 // downloader would. Prints one JSON line on stdout:
-//   {"client","mode","bytes","parts","transferMs","importMs","maxRssKiB"}
+//   {"client","mode","bytes","parts","transferMs","importMs","maxRssKiB","cpuS"}
 // transferMs runs from just before the first request to the moment the last
 // pipeline has resolved (file flushed and closed); module loading is excluded.
 
@@ -175,7 +175,8 @@ if (MODE !== 'idle') {
 await client.close();
 
 const bytes = MODE === 'idle' ? 0 : fs.statSync(OUT).size;
+const ru = process.resourceUsage();
 process.stdout.write(
-	`${JSON.stringify({ client: CLIENT, mode: MODE, bytes, parts: result.parts, transferMs, importMs, maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+	`${JSON.stringify({ client: CLIENT, mode: MODE, bytes, parts: result.parts, transferMs, importMs, maxRssKiB: ru.maxRSS, cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6 })}\n`,
 );
 process.exit(0);
