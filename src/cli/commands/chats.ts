@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { LarkError } from '../../core/errors';
-import { LarkClient, MAX_CHAT_PAGE_SIZE, type ChatListOptions, type ChatListType, type ChatSort, type ListNotice } from '../../core/lark/larkClient';
+import { LarkClient, MAX_CHAT_PAGE_SIZE, type ChatListOptions, type ChatListType, type ChatSort } from '../../core/lark/larkClient';
 import type { Chat } from '../../core/lark/model';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
-import { printSuccess } from '../output';
 import { parsePositiveInteger } from './download';
-import { checkPaging, noticeJson } from './messages';
+import { printListing } from './listingOutput';
+import { checkPaging } from './messages';
 
 export const CHATS_USAGE = 'lark-dl chats [--sort active|created] [--types group,p2p] [--page-size N] [--page-token TOKEN] [--page-all] [--as auto|user|bot]';
 
@@ -65,30 +65,8 @@ export async function runChats(args: string[], context: CliContext): Promise<num
 	};
 	const session = openSession(context, parseIdentityChoice(values.as));
 	const client = new LarkClient(session);
-	try {
-		let chats: Chat[] = [];
-		let notices: ListNotice[] = [];
-		let hasMore = false;
-		let pageToken: string | undefined;
-		if (pageAll) {
-			for await (const chat of client.listChats({ ...options, onNotice: (notice) => notices.push(notice) }, context.signal)) {
-				chats.push(chat);
-			}
-		} else {
-			({ items: chats, notices, hasMore, pageToken } = await client.listChatsPage(options, values['page-token'], context.signal));
-		}
-		printSuccess(context.io, {
-			ok: true,
-			identity: session.identity,
-			data: {
-				chats: chats.map(chatJson),
-				has_more: hasMore,
-				page_token: pageToken ?? '',
-				...(notices.length === 0 ? {} : { notices: notices.map(noticeJson) }),
-			},
-		});
-		return 0;
-	} finally {
-		await session.http.close();
-	}
+	return printListing(context, session, 'chats', pageAll, {
+		all: (onNotice) => client.listChats({ ...options, onNotice }, context.signal),
+		page: () => client.listChatsPage(options, values['page-token'], context.signal),
+	}, chatJson);
 }

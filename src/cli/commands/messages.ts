@@ -4,7 +4,7 @@ import { LarkClient, MAX_MESSAGE_PAGE_SIZE, type ListNotice, type MessageListOpt
 import type { Attachment, Message } from '../../core/lark/model';
 import { parseTimeArg } from '../../core/lark/timeParse';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
-import { printSuccess } from '../output';
+import { printListing } from './listingOutput';
 import { parsePositiveInteger } from './download';
 
 export const MESSAGES_USAGE = 'lark-dl messages (--chat-id oc_…|--thread-id omt_…) [--start TIME] [--end TIME] [--sort asc|desc] [--page-size N] [--page-token TOKEN] [--page-all] [--as auto|user|bot]';
@@ -132,30 +132,8 @@ export async function runMessages(args: string[], context: CliContext): Promise<
 	};
 	const session = openSession(context, parseIdentityChoice(values.as));
 	const client = new LarkClient(session);
-	try {
-		let messages: Message[] = [];
-		let notices: ListNotice[] = [];
-		let hasMore = false;
-		let pageToken: string | undefined;
-		if (pageAll) {
-			for await (const message of client.listMessages({ ...options, onNotice: (notice) => notices.push(notice) }, context.signal)) {
-				messages.push(message);
-			}
-		} else {
-			({ items: messages, notices, hasMore, pageToken } = await client.listMessagesPage(options, values['page-token'], context.signal));
-		}
-		printSuccess(context.io, {
-			ok: true,
-			identity: session.identity,
-			data: {
-				messages: messages.map(messageJson),
-				has_more: hasMore,
-				page_token: pageToken ?? '',
-				...(notices.length === 0 ? {} : { notices: notices.map(noticeJson) }),
-			},
-		});
-		return 0;
-	} finally {
-		await session.http.close();
-	}
+	return printListing(context, session, 'messages', pageAll, {
+		all: (onNotice) => client.listMessages({ ...options, onNotice }, context.signal),
+		page: () => client.listMessagesPage(options, values['page-token'], context.signal),
+	}, messageJson);
 }

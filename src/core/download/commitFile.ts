@@ -2,20 +2,12 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { LarkError } from '../errors';
+import { pathExists } from '../util/pathExists';
 import { numberedName } from './fileName';
 
 export type ConflictPolicy = 'rename' | 'overwrite' | 'fail';
 
 const MAX_NUMBERED = 9999;
-
-async function exists(file: string): Promise<boolean> {
-	try {
-		await fs.lstat(file);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 export function conflictError(file: string): LarkError {
 	return new LarkError('io', `A file already exists at ${file}.`, {
@@ -33,7 +25,7 @@ export async function openFreePart(directory: string, fileName: string, policy: 
 	}
 	for (let n = 0; n <= MAX_NUMBERED; n++) {
 		const candidate = n === 0 ? fileName : numberedName(fileName, n);
-		if (!(await exists(path.join(directory, candidate)))) {
+		if (!(await pathExists(path.join(directory, candidate)))) {
 			try {
 				return { fileName: candidate, file: await fs.open(path.join(directory, `${candidate}.part`), 'wx+') };
 			} catch (error) {
@@ -77,7 +69,7 @@ export async function commitPartFile(partPath: string, finalPath: string, policy
 			}
 			if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS') {
 				// File systems without hard links: check, then rename (a small race we cannot avoid there).
-				if (await exists(candidate)) {
+				if (await pathExists(candidate)) {
 					if (policy === 'fail') {
 						throw conflictError(candidate);
 					}

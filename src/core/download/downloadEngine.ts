@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Identity } from '../auth/tokenProvider';
 import { LarkError, toLarkError } from '../errors';
+import { pathExists } from '../util/pathExists';
 import type { ApiSession, RetryNotice } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { commitPartFile, openFreePart, type ConflictPolicy } from './commitFile';
@@ -110,7 +111,7 @@ export class DownloadEngine {
 		const recordPath = resumeRecordPath(directory, identity);
 		const record = await readResumeRecord(recordPath, identity);
 		const requested = output ?? null;
-		if (record !== undefined && record.requested === requested && (await fileExists(path.join(directory, record.partName)))) {
+		if (record !== undefined && record.requested === requested && (await pathExists(path.join(directory, record.partName)))) {
 			const target: Target = { directory, fileName: record.fileName, partPath: path.join(directory, record.partName), recordPath, identity, requested };
 			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed));
 			if (resumed !== 'changed') {
@@ -507,13 +508,4 @@ function assertIdentityEncoding(response: HttpResponse): void {
 function contentLength(response: HttpResponse): number | undefined {
 	const value = response.headers['content-length'];
 	return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
-}
-
-async function fileExists(file: string): Promise<boolean> {
-	try {
-		await fs.access(file);
-		return true;
-	} catch {
-		return false;
-	}
 }
