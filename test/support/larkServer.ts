@@ -302,7 +302,7 @@ function plan(req: http.IncomingMessage, res: http.ServerResponse, resource: Res
 	}
 	switch (fault?.kind) {
 		case 'status':
-			sendJson(res, fault.status, { code: fault.code ?? fault.status, msg: fault.msg ?? 'injected error', ...(fault.extra ?? {}), error: { log_id: `log-${fault.code ?? fault.status}` } }, fault.headers);
+			sendJson(res, fault.status, { code: fault.code ?? fault.status, msg: fault.msg ?? 'injected error', error: { log_id: `log-${fault.code ?? fault.status}` }, ...(fault.extra ?? {}) }, fault.headers);
 			return undefined;
 		case 'html':
 			res.writeHead(fault.status, { 'content-type': 'text/html' });

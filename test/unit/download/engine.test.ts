@@ -243,6 +243,12 @@ describe('download engine against the loopback Lark server', () => {
 			});
 		}
 
+		it('takes the log id from X-Tt-Logid when the body has none', async () => {
+			const resource = serve(1000, { fault: () => ({ kind: 'status', status: 400, code: 234003, msg: 'File not in msg.', extra: { error: {} } }) });
+			const error = await expectFailure(download(resource));
+			assert.equal(error.logId, 'header-log-id');
+		});
+
 		it('reports a missing scope by name and does not retry', async () => {
 			const resource = serve(1000, {
 				fault: () => ({ kind: 'status', status: 403, code: 99991672, msg: 'scope not enabled', extra: { error: { permission_violations: [{ subject: 'im:message:readonly' }] } } }),
