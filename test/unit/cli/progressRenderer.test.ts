@@ -27,6 +27,7 @@ describe('CLI progress on stderr', () => {
 		render({ kind: 'progress', bytesDone: 2048, totalBytes: 2048 });
 		render({ kind: 'finished', savedPath: '/x/report.pdf', sizeBytes: 2048 });
 		await new Promise((resolve) => setImmediate(resolve));
+		// eslint-disable-next-line no-control-regex -- the terminal escape is what is being checked
 		assert.match(tty.text, /\r\u001b\[Kreport\.pdf: 2\.0 KiB \/ 2\.0 KiB {2}\S+ \S+\/s/);
 	});
 });
