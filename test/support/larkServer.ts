@@ -25,6 +25,8 @@ export interface ResourceMeta {
 	type: 'image' | 'file';
 	contentType?: string;
 	contentDisposition?: string;
+	/** Sent as ETag on every answer (Lark sends none; tests use it to change a resource in place). */
+	etag?: string;
 	/** Always answer 200 with the whole body. */
 	ignoreRange?: boolean;
 	/** Compress every answer (a misbehaving proxy). */
@@ -299,6 +301,9 @@ function plan(req: http.IncomingMessage, res: http.ServerResponse, resource: Res
 	const headers: Record<string, string> = { 'content-type': resource.contentType ?? 'application/octet-stream' };
 	if (resource.contentDisposition !== undefined) {
 		headers['content-disposition'] = resource.contentDisposition;
+	}
+	if (resource.etag !== undefined) {
+		headers.etag = resource.etag;
 	}
 	switch (fault?.kind) {
 		case 'status':

@@ -113,7 +113,7 @@ export class DownloadEngine {
 		const requested = output ?? null;
 		if (record !== undefined && record.requested === requested && (await pathExists(path.join(directory, record.partName)))) {
 			const target: Target = { directory, fileName: record.fileName, partPath: path.join(directory, record.partName), recordPath, identity, requested };
-			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed));
+			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed), record.validator);
 			if (resumed !== 'changed') {
 				return resumed;
 			}
@@ -139,6 +139,8 @@ class Transfer {
 	private file: FileHandle | undefined;
 	private completed = new RangeSet();
 	private total: number | undefined;
+	/** The probe's strong ETag, if the server sends one; every later part must carry the same. */
+	private validator: string | undefined;
 	private bytesDone = 0;
 	private ranged = true;
 	private persistChain: Promise<void> = Promise.resolve();
@@ -156,8 +158,9 @@ class Transfer {
 	}
 
 	/** Continues from a resume record; 'changed' when the resource's size is no longer the same. */
-	async resume(total: number, completed: RangeSet): Promise<DownloadResult | 'changed'> {
+	async resume(total: number, completed: RangeSet, validator: string | undefined): Promise<DownloadResult | 'changed'> {
 		this.total = total;
+		this.validator = validator;
 		this.completed = completed;
 		this.bytesDone = completed.size;
 		const resumedBytes = completed.size;
@@ -168,7 +171,7 @@ class Transfer {
 			return await this.finish(resumedBytes);
 		} catch (error) {
 			const failure = toLarkError(error, this.signal);
-			if (failure instanceof SizeChanged) {
+			if (failure instanceof ResourceChanged) {
 				await this.discard();
 				return 'changed';
 			}
@@ -221,6 +224,7 @@ class Transfer {
 		}
 		try {
 			assertIdentityEncoding(response);
+			this.validator = strongEtag(response);
 			if (response.status === 206) {
 				const range = parseContentRange(response.headers['content-range']);
 				if (range.start !== 0) {
@@ -328,10 +332,14 @@ class Transfer {
 					assertIdentityEncoding(response);
 					const range = parseContentRange(response.headers['content-range']);
 					if (range.total !== total) {
-						throw new SizeChanged(total, range.total);
+						throw sizeChanged(total, range.total);
 					}
 					if (range.start !== position) {
 						throw new LarkError('protocol', `A part started at byte ${range.start} instead of ${position}.`, { retryable: true });
+					}
+					const etag = strongEtag(response);
+					if (this.validator !== undefined && etag !== undefined && etag !== this.validator) {
+						throw new ResourceChanged(`ETag ${this.validator} → ${etag}`);
 					}
 					declared = range.end - range.start + 1;
 				} catch (error) {
@@ -370,7 +378,7 @@ class Transfer {
 			const length = contentLength(response);
 			if (expectedTotal !== undefined && length !== undefined && length !== expectedTotal) {
 				discardBody(response.body);
-				throw new SizeChanged(expectedTotal, length);
+				throw sizeChanged(expectedTotal, length);
 			}
 			const file = this.requireFile();
 			await file.truncate(0);
@@ -441,6 +449,7 @@ class Transfer {
 			fileName: this.target.fileName,
 			partName: path.basename(this.target.partPath),
 			total: this.total,
+			...(this.validator === undefined ? {} : { validator: this.validator }),
 			completed: this.completed.toJSON(),
 		};
 		this.persistChain = this.persistChain.then(() => writeResumeRecord(this.target.recordPath, snapshot));
@@ -483,13 +492,23 @@ class RangeIgnored extends LarkError {
 	}
 }
 
-/** The resource's total changed between requests: never mix bytes of two versions. */
-class SizeChanged extends LarkError {
-	constructor(expected: number, actual: number) {
-		super('protocol', `The resource size changed while downloading (${expected} → ${actual} bytes).`, {
+/** The resource's size or strong ETag changed between requests: never mix bytes of two versions. */
+class ResourceChanged extends LarkError {
+	constructor(what: string) {
+		super('protocol', `The resource changed while downloading (${what}).`, {
 			hint: 'The file changed on the server; run the command again to download the new version.',
 		});
 	}
+}
+
+function sizeChanged(expected: number, actual: number): ResourceChanged {
+	return new ResourceChanged(`size ${expected} → ${actual} bytes`);
+}
+
+/** A strong ETag (Lark sends none today, but a validator is the only proof two answers are the same file). */
+function strongEtag(response: HttpResponse): string | undefined {
+	const etag = response.headers.etag?.trim();
+	return etag === undefined || etag === '' || etag.startsWith('W/') ? undefined : etag;
 }
 
 function unexpectedStatus(status: number): LarkError {

@@ -17,6 +17,8 @@ export interface ResumeRecord {
 	/** The --output the user asked for (null for a server-named file): another request is another download. */
 	requested: string | null;
 	total: number;
+	/** The resource's strong ETag when the server sent one. */
+	validator?: string;
 	completed: Interval[];
 }
 

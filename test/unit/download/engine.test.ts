@@ -120,7 +120,7 @@ describe('download engine against the loopback Lark server', () => {
 			const resource = serve(700 * KiB, { fault: ({ index }) => (index === 1 ? { kind: 'total', total: 700 * KiB + 1 } : undefined) });
 			const error = await expectFailure(download(resource));
 			assert.equal(error.type, 'protocol');
-			assert.match(error.message, /size changed/);
+			assert.match(error.message, /resource changed while downloading \(size/);
 			assert.deepEqual(await listFiles(work.dir), []);
 		});
 
@@ -447,6 +447,20 @@ describe('download engine against the loopback Lark server', () => {
 			]);
 			assert.equal(result.resumedBytes, PROBE + 256 * KiB);
 			assert.deepEqual(await listFiles(work.dir), ['file_v3_key1.pdf']);
+		});
+
+		it('starts over cleanly when the ETag changed since the interruption (same size)', async () => {
+			const size = PROBE + 2 * 256 * KiB;
+			const resource = serve(size, { etag: '"v1"', fault: ({ index }) => (index >= 2 && index <= 6 ? { kind: 'reset' } : undefined) });
+			await expectFailure(download(resource));
+			const record = (await listFiles(work.dir)).find((f) => f.startsWith('.lark-dl-'));
+			assert.ok(record);
+			assert.match(await fs.readFile(path.join(work.dir, record), 'utf8'), /"validator":"\\"v1\\""/);
+			resource.data = bytes(size);
+			resource.etag = '"v2"';
+			const result = await download(resource);
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.ok(harness.events.some((e) => e.kind === 'restarted'));
 		});
 
 		it('starts over cleanly when the resource changed size since the interruption', async () => {
