@@ -16,7 +16,7 @@ export async function signIn(context: CommandContext, args: SignInArgs = {}): Pr
 	await verifyAppCredentials(context, brand, appId.trim(), appSecret.trim());
 	await context.credentials.store({ appId: appId.trim(), appSecret: appSecret.trim(), ...(userAccessToken?.trim() ? { userAccessToken: userAccessToken.trim() } : {}) });
 	context.logger.info('auth', `Signed in with app ${appId.trim()} (${brand})${userAccessToken?.trim() ? ' and a user token' : ''}`);
-	void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to {0}.', brand === 'lark' ? 'Lark' : 'Feishu'));
+	void vscode.window.showInformationMessage(brand === 'lark' ? vscode.l10n.t('Signed in to Lark.') : vscode.l10n.t('Signed in to Feishu.'));
 }
 
 /** A tenant token request proves the App ID and Secret before anything is stored. */

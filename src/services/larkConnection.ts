@@ -100,7 +100,7 @@ export class LarkConnection implements vscode.Disposable {
 		});
 		const tokens = selectTokenProvider(choice, credentials, this.http, USER_AGENT, signedInUser);
 		const session = new ApiSession(this.http, baseUrlOf(credentials), tokens, USER_AGENT, this.budget);
-		const identityLabel = tokens.identity === 'bot' ? 'bot' : signedInUser !== undefined && user !== undefined ? displayName(user) : 'user token';
+		const identityLabel = tokens.identity === 'bot' ? vscode.l10n.t('bot') : signedInUser !== undefined && user !== undefined ? displayName(user) : vscode.l10n.t('user token');
 		this.logger.info('connection', `Using ${session.baseUrl} as ${identityLabel}`);
 		return { session, engine: new DownloadEngine(session), client: new LarkClient(session), identityLabel };
 	}
