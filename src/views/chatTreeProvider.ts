@@ -97,7 +97,7 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 	private attachmentItem(node: AttachmentNode): vscode.TreeItem {
 		const { attachment } = node;
 		const downloaded = attachment.downloadable && this.index.has(attachment.messageId, attachment.key);
-		const item = new vscode.TreeItem(attachment.name ?? attachment.key, vscode.TreeItemCollapsibleState.None);
+		const item = new vscode.TreeItem(attachmentLabel(attachment), vscode.TreeItemCollapsibleState.None);
 		item.id = `attachment:${node.message.id}:${attachment.messageId}/${attachment.key}`;
 		item.iconPath = new vscode.ThemeIcon(downloaded ? 'pass-filled' : ATTACHMENT_ICONS[attachment.kind]);
 		const details = [attachment.kind, attachment.sizeBytes === undefined ? undefined : formatBytes(attachment.sizeBytes), attachment.durationMs === undefined ? undefined : `${Math.round(attachment.durationMs / 1000)} s`];
@@ -118,6 +118,31 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 	}
 }
 
+/** "ou_f9220ea2a0bb5bfc0f41f010e3097e01" → "ou_f922…7e01": enough to tell senders apart. */
+export function abbreviateId(id: string): string {
+	return id.length <= 14 ? id : `${id.slice(0, 7)}…${id.slice(-4)}`;
+}
+
+/** The file name when the message has one; otherwise what the attachment is, with a short key to tell several apart. */
+function attachmentLabel(attachment: Attachment): string {
+	if (attachment.name !== undefined && attachment.name !== '') {
+		return attachment.name;
+	}
+	const kinds: Record<Attachment['kind'], string> = {
+		image: vscode.l10n.t('Image'),
+		'post-image': vscode.l10n.t('Image in post'),
+		cover: vscode.l10n.t('Video cover'),
+		file: vscode.l10n.t('File'),
+		audio: vscode.l10n.t('Voice message'),
+		video: vscode.l10n.t('Video'),
+		'post-media': vscode.l10n.t('Video in post'),
+		sticker: vscode.l10n.t('Sticker'),
+		folder: vscode.l10n.t('Folder'),
+		card: vscode.l10n.t('Card'),
+	};
+	return `${kinds[attachment.kind]} · ${abbreviateId(attachment.key)}`;
+}
+
 function chatItem(chat: Chat): vscode.TreeItem {
 	const item = new vscode.TreeItem(chat.name === '' ? chat.id : chat.name, vscode.TreeItemCollapsibleState.Collapsed);
 	item.id = `chat:${chat.id}`;
@@ -131,7 +156,8 @@ function chatItem(chat: Chat): vscode.TreeItem {
 function messageItem(node: MessageNode): vscode.TreeItem {
 	const { message } = node;
 	const downloadable = message.attachments.length > 0;
-	const sender = message.senderName ?? message.senderId ?? message.senderType ?? '';
+	// The message list carries sender ids, not names (names need the contact API): keep ids short.
+	const sender = message.senderName ?? (message.senderId === undefined ? message.senderType ?? '' : abbreviateId(message.senderId));
 	const time = message.createTime.toLocaleString();
 	const item = new vscode.TreeItem(`${sender === '' ? '' : `${sender} · `}${time}`, downloadable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
 	item.id = `message:${node.chat.id}:${message.id}`;
