@@ -32,6 +32,12 @@ async function main() {
 	}
 	await Promise.all(targets.map((options) => esbuild.build(options)));
 	require('fs').chmodSync('dist/cli.js', 0o755);
+	if (production) {
+		// a development build's source maps would no longer match the minified bundles
+		for (const map of ['dist/extension.js.map', 'dist/cli.js.map']) {
+			require('fs').rmSync(map, { force: true });
+		}
+	}
 }
 
 main().catch((error) => {

@@ -20,6 +20,8 @@
 //   LARK_CODE_SERVER_NODE + LARK_CODE_SERVER_ENTRY   use this code-server instead of the cached install
 //   VSCODE_EXECUTABLE         use this VS Code desktop binary instead of downloading one
 //   LARK_IT_VERBOSE=1         also print the workbench's own log;  LARK_IT_KEEP_TMP=1  keep the temp dir
+//   LARK_IT_SUITE             run this extensionTestsPath module (path relative to the repo root) instead of
+//                             out/test/integration/index.js, e.g. out/test/bench/extensionHost.js (npm run bench)
 //
 // Exit status: the suite's (0 all passed, 1 something failed), 124 on timeout, 2 when the harness fails,
 // 130/143 on SIGINT/SIGTERM.
@@ -33,7 +35,7 @@ const path = require('path');
 const readline = require('readline');
 
 const ROOT = path.resolve(__dirname, '..');
-const SUITE = path.join(ROOT, 'out', 'test', 'integration', 'index.js');
+const SUITE = process.env.LARK_IT_SUITE ? path.resolve(ROOT, process.env.LARK_IT_SUITE) : path.join(ROOT, 'out', 'test', 'integration', 'index.js');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'workspace');
 const VSCODE_VERSION = '1.139.1'; // the VS Code inside code-server 4.139.1: both runtimes test the same API
 const TIMEOUT_MS = 1000 * (Number(process.env.LARK_INTEGRATION_TIMEOUT) || 600);

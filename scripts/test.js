@@ -46,6 +46,12 @@ const integrationRunner = path.join(root, 'scripts', 'run-integration-tests.js')
 if (fs.existsSync(integrationRunner) && process.env.LARK_SKIP_INTEGRATION !== '1') {
 	runSuite('integration', process.execPath, [integrationRunner]);
 }
+// The packaged .vsix installed into code-server and driven through the UI against the sandbox. Lint and
+// type-check ran above, so vsce's prepublish only builds the production bundle.
+const vsixRunner = path.join(root, 'scripts', 'run-vsix-tests.js');
+if (fs.existsSync(vsixRunner) && process.env.LARK_SKIP_INTEGRATION !== '1' && process.env.LARK_SKIP_VSIX !== '1') {
+	runSuite('vsix', process.execPath, [vsixRunner], { LARK_PREPUBLISH_SKIP_CHECKS: '1' });
+}
 
 fs.rmSync(resultsDir, { recursive: true, force: true });
 const total = suites.reduce((sum, s) => ({ passed: sum.passed + s.passed, failed: sum.failed + s.failed, skipped: sum.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });

@@ -6,6 +6,7 @@ import { ProgressMeter } from '../core/download/progressMeter';
 export function progressListener(progress: vscode.Progress<{ message?: string; increment?: number }>): (event: DownloadEvent) => void {
 	const meter = new ProgressMeter();
 	let lastMessageAt = 0;
+	let lastMessage: string | undefined;
 	return (event) => {
 		const step = meter.update(event);
 		if (step === undefined) {
@@ -15,9 +16,11 @@ export function progressListener(progress: vscode.Progress<{ message?: string; i
 		const now = Date.now();
 		if (event.kind !== 'progress' || now - lastMessageAt > 250) {
 			lastMessageAt = now;
+			lastMessage = step.message;
 			progress.report({ increment: step.increment, message: step.message });
 		} else if (step.increment > 0) {
-			progress.report({ increment: step.increment });
+			// A report without a message makes VS Code show the bare title again: repeat the last text.
+			progress.report({ increment: step.increment, message: lastMessage });
 		}
 	};
 }

@@ -91,6 +91,8 @@ export interface LarkServerOptions {
 /**
  * A loopback (127.0.0.1) Lark-compatible server for tests: the tenant-token endpoint and the
  * message-resource endpoint with real Range semantics, plus scripted faults and a request log.
+ * Resources are in-memory Buffers (addResource) or produced on demand (addStreamedResource); the
+ * sandbox (test/support/sandbox) adds latency, a bandwidth cap and an access log through the options.
  */
 export class LarkTestServer {
 	readonly requests: LoggedRequest[] = [];
