@@ -8,8 +8,9 @@ export interface ProgressStep {
 }
 
 /**
- * Turns absolute byte counts into the increments and text a progress UI shows: "name — 3.0 MiB of
- * 10.0 MiB · 5.1 MiB/s · 2 s left". Increments never go backwards, so a restart does not confuse it.
+ * Turns absolute byte counts into the increments and text a progress UI shows under its title (which
+ * names the download): "3.0 MiB of 10.0 MiB · 5.1 MiB/s · 2 s left"; the start and the end name the
+ * file as saved. Increments never go backwards, so a restart does not confuse it.
  */
 export class ProgressMeter {
 	private reportedPercent = 0;
@@ -31,11 +32,11 @@ export class ProgressMeter {
 			case 'progress':
 				return { increment: this.advanceTo(event.totalBytes ? (event.bytesDone / event.totalBytes) * 100 : 0), message: this.describe(event.bytesDone, event.totalBytes) };
 			case 'retrying':
-				return { increment: 0, message: `${this.name} — retrying (${event.attempt}) in ${Math.ceil(event.delayMs / 1000)} s` };
+				return { increment: 0, message: `retrying (${event.attempt}) in ${Math.ceil(event.delayMs / 1000)} s` };
 			case 'restarted':
 				this.startedAt = this.now();
 				this.startBytes = 0;
-				return { increment: 0, message: `${this.name} — ${event.reason}` };
+				return { increment: 0, message: event.reason };
 			case 'finished':
 				return { increment: this.advanceTo(100), message: `${this.name} — ${formatBytes(event.sizeBytes)}` };
 		}
@@ -55,7 +56,7 @@ export class ProgressMeter {
 		if (total !== undefined && rate > 0 && done < total) {
 			parts.push(`${formatDuration((total - done) / rate)} left`);
 		}
-		return `${this.name} — ${parts.join(' · ')}`;
+		return parts.join(' · ');
 	}
 }
 

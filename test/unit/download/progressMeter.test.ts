@@ -13,7 +13,9 @@ describe('progress meter', () => {
 			meter.update({ kind: 'finished', savedPath: '/x/a.pdf', sizeBytes: 4 * 1048576 }),
 		];
 		assert.deepEqual(steps.map((s) => s?.increment), [0, 25, 25, 50]);
-		assert.equal(steps[2]?.message, 'a.pdf — 2.0 MiB of 4.0 MiB · 1.0 MiB/s · 2 s left');
+		assert.equal(steps[2]?.message, '2.0 MiB of 4.0 MiB · 1.0 MiB/s · 2 s left');
+		assert.equal(steps[0]?.message, 'a.pdf');
+		assert.equal(steps[3]?.message, 'a.pdf — 4.0 MiB');
 	});
 
 	it('never reports a negative increment after a restart', () => {
