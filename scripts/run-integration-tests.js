@@ -26,13 +26,12 @@
 // Exit status: the suite's (0 all passed, 1 something failed), 124 on timeout, 2 when the harness fails,
 // 130/143 on SIGINT/SIGTERM.
 'use strict';
-const { spawn, execFileSync } = require('child_process');
+const { spawn } = require('child_process');
 const fs = require('fs');
-const http = require('http');
-const net = require('net');
 const os = require('os');
 const path = require('path');
 const readline = require('readline');
+const { cleanEnv, codeServerRuntime: installedCodeServer, freePort, healthy } = require('./lib/code-server');
 
 const ROOT = path.resolve(__dirname, '..');
 const SUITE = process.env.LARK_IT_SUITE ? path.resolve(ROOT, process.env.LARK_IT_SUITE) : path.join(ROOT, 'out', 'test', 'integration', 'index.js');
@@ -173,64 +172,20 @@ function suiteLine(line) {
  * VSCODE_IPC_HOOK_CLI and friends make a new instance hand its work to the running one, and
  * ELECTRON_RUN_AS_NODE turns VS Code desktop into plain Node.
  */
-function childEnv(extra) {
-	const env = { ...process.env };
-	for (const name of Object.keys(env)) {
-		if (name.startsWith('VSCODE_') || name === 'ELECTRON_RUN_AS_NODE') {
-			delete env[name];
-		}
-	}
-	return { ...env, ...extra };
-}
-
 function prepareWorkspace() {
 	const workspace = path.join(tmp, 'workspace');
 	fs.cpSync(FIXTURE, workspace, { recursive: true });
 	return workspace;
 }
 
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.on('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address();
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-function healthy(port) {
-	return new Promise((resolve) => {
-		const request = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (response) => {
-			response.resume();
-			resolve(response.statusCode === 200);
-		});
-		request.on('error', () => resolve(false));
-		request.on('timeout', () => request.destroy());
-	});
-}
-
 // ---- code-server route ------------------------------------------------------------------------------------
+/** The cached Node 24 + code-server (installed on first use); a missing runtime is a harness failure. */
 function codeServerRuntime() {
-	let nodeBin = process.env.LARK_CODE_SERVER_NODE;
-	let entry = process.env.LARK_CODE_SERVER_ENTRY;
-	if (!nodeBin || !entry) {
-		// Idempotent: ~10 ms when installed, a few minutes on a fresh machine (progress goes to stderr).
-		const lines = execFileSync('bash', [path.join(__dirname, 'install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-		const value = (name) => {
-			const line = lines.split('\n').find((l) => l.startsWith(`export ${name}=`));
-			return line?.slice(`export ${name}=`.length).replace(/\\(.)/g, '$1'); // undo printf %q's backslashes
-		};
-		nodeBin = value('LARK_CODE_SERVER_NODE');
-		entry = value('LARK_CODE_SERVER_ENTRY');
+	try {
+		return installedCodeServer();
+	} catch (error) {
+		throw new HarnessError(error instanceof Error ? error.message : String(error));
 	}
-	for (const file of [nodeBin, entry]) {
-		if (!file || !fs.existsSync(file)) {
-			throw new HarnessError(`code-server runtime not found (${file}): run scripts/install-code-server.sh`);
-		}
-	}
-	return { nodeBin, entry };
 }
 
 async function runCodeServer(extEnv) {
@@ -287,7 +242,7 @@ async function runCodeServer(extEnv) {
 			'--extensions-dir', extensions,
 			'--vscode-option', 'enable-smoke-test-driver', // without it the workbench silently ignores the payload
 		],
-		{ detached: true, stdio: ['ignore', logFd, logFd], env: childEnv({ ...isolation, NODE_DISABLE_COMPILE_CACHE: '1' }) },
+		{ detached: true, stdio: ['ignore', logFd, logFd], env: cleanEnv({ ...isolation, NODE_DISABLE_COMPILE_CACHE: '1' }) },
 	);
 	fs.closeSync(logFd);
 
@@ -320,7 +275,7 @@ async function runCodeServer(extEnv) {
 		handleSIGINT: false, // our signal handlers close the browser as part of cleanup()
 		handleSIGTERM: false,
 		handleSIGHUP: false,
-		env: childEnv(isolation),
+		env: cleanEnv(isolation),
 		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
 	const page = browser.pages()[0] ?? (await browser.newPage());
@@ -399,7 +354,7 @@ async function runDesktop(executable, extEnv) {
 	child = spawn(executable, args, {
 		detached: process.platform !== 'win32',
 		stdio: ['ignore', 'pipe', 'pipe'],
-		env: childEnv(extEnv),
+		env: cleanEnv(extEnv),
 	});
 	readline.createInterface({ input: child.stdout }).on('line', suiteLine);
 	child.stderr.pipe(process.stderr);

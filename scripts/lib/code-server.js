@@ -245,4 +245,4 @@ async function launchBrowser(dir, { isolation = {}, width = 1440, height = 900, 
 	});
 }
 
-module.exports = { CodeServer, codeServerRuntime, launchBrowser, freePort, cleanEnv, sleep, ROOT };
+module.exports = { CodeServer, codeServerRuntime, launchBrowser, freePort, healthy, cleanEnv, sleep, ROOT };
