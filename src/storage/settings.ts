@@ -27,7 +27,7 @@ export class Settings {
 	}
 
 	partConcurrency(): number {
-		return clamp(this.section().get<number>('partConcurrency', 4), 1, 16);
+		return clamp(this.section().get<number>('partConcurrency', 8), 1, 16);
 	}
 
 	partSizeBytes(): number {

@@ -1,0 +1,308 @@
+// Lark-compatible loopback server for bench/download-bench.mjs. Runs as its own process so it never
+// shares an event loop, a CPU figure or an RSS figure with the downloader being measured.
+//
+//   node bench/support/lark-bench-server.mjs [--resource KEY=BYTES ...] [--port 0]
+//
+// Endpoints (the subset of the Open API that `lark-dl download` and the extension use):
+//   POST /open-apis/auth/v3/tenant_access_token/internal
+//        {"app_id","app_secret"} -> {"code":0,"msg":"ok","tenant_access_token":"t-…","expire":7200}
+//   GET  /open-apis/im/v1/messages/om_bench/resources/KEY?type=file   (Authorization: Bearer t-…)
+//        200 with the whole body, or 206 + Content-Range for `Range: bytes=a-b` / `a-` / `-n`
+//        (single range), 416 when unsatisfiable. Identity encoding, Content-Length, keep-alive,
+//        Content-Disposition with a file name.
+//   GET  /__stats              cumulative counters (see `stats` below)
+//   GET  /__log?since=N        requests logged from index N on: {at, end (epoch ms, fractional), kind
+//                              ("token"|"resource"), key, range, status, bytes}
+//
+// Bodies are generated, never stored: one 1 MiB block from a seeded PRNG (mulberry32, the same seed
+// as bench/support/range-server.mjs, so a 1 GiB body has the same SHA-256 as in
+// docs/http-client-benchmark.md) repeated to the size; responses write subarrays of that block.
+// Default resources: file_bench_1g (1 GiB) and file_bench_256m (256 MiB).
+//
+// First stdout line is JSON:
+//   {"port","appId","appSecret","messageId","resources":{KEY:{"size","sha256","fileName"}}}
+
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+const BLOCK_SIZE = 1024 * 1024;
+const SEED = 0x1a2b3c4d;
+const APP_ID = 'cli_bench_app';
+const APP_SECRET = 'bench-secret-not-real';
+const MESSAGE_ID = 'om_bench';
+const TOKEN = `t-bench-${process.pid}`;
+const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
+const RESOURCE_RE = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/;
+
+function args(name) {
+	const values = [];
+	for (let i = 0; i < process.argv.length - 1; i++) {
+		if (process.argv[i] === `--${name}`) {
+			values.push(process.argv[i + 1]);
+		}
+	}
+	return values;
+}
+
+const PORT = Number(args('port')[0] ?? '0');
+const RESOURCE_ARGS = args('resource').length > 0 ? args('resource') : [`file_bench_1g=${1024 * BLOCK_SIZE}`, `file_bench_256m=${256 * BLOCK_SIZE}`];
+
+// mulberry32: small, fast, deterministic; good enough to defeat compression/dedup.
+function makeBlock(seed) {
+	const block = Buffer.allocUnsafe(BLOCK_SIZE);
+	let a = seed >>> 0;
+	for (let i = 0; i < BLOCK_SIZE; i += 4) {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		block.writeUInt32LE((t ^ (t >>> 14)) >>> 0, i);
+	}
+	return block;
+}
+
+const BLOCK = makeBlock(SEED);
+
+function sha256Of(size) {
+	const h = createHash('sha256');
+	for (let left = size; left > 0; left -= BLOCK_SIZE) {
+		h.update(left >= BLOCK_SIZE ? BLOCK : BLOCK.subarray(0, left));
+	}
+	return h.digest('hex');
+}
+
+/** key -> { size, sha256, fileName } */
+const resources = new Map();
+for (const spec of RESOURCE_ARGS) {
+	const m = /^([A-Za-z0-9_]+)=(\d+)$/.exec(spec);
+	if (!m || !Number.isSafeInteger(Number(m[2]))) {
+		throw new Error(`bad --resource ${spec} (want KEY=BYTES)`);
+	}
+	const size = Number(m[2]);
+	resources.set(m[1], { size, sha256: sha256Of(size), fileName: `${m[1].replace(/^file_/, '')}.bin` });
+}
+
+/** @returns {{start:number,end:number}|null|'invalid'} inclusive range, null = whole body */
+function parseRange(header, size) {
+	if (header === undefined) {
+		return null;
+	}
+	const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+	if (!m || (m[1] === '' && m[2] === '')) {
+		return 'invalid';
+	}
+	let start;
+	let end;
+	if (m[1] === '') {
+		const suffix = Number(m[2]);
+		if (suffix === 0) {
+			return 'invalid';
+		}
+		start = Math.max(0, size - suffix);
+		end = size - 1;
+	} else {
+		start = Number(m[1]);
+		end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+	}
+	if (start >= size || end < start) {
+		return 'invalid';
+	}
+	return { start, end };
+}
+
+/** Wall-clock ms with sub-ms resolution, comparable across processes on this machine. */
+const epochMs = () => Math.round((performance.timeOrigin + performance.now()) * 10) / 10;
+const stats = {
+	connections: 0,
+	tokenRequests: 0,
+	resourceRequests: 0,
+	rejected: 0,
+	bytesSent: 0,
+	aborted: 0,
+	active: 0,
+	maxActive: 0,
+	perKey: {},
+};
+/** Every token and resource request: { at, end, kind, key, range, status, bytes } */
+const requestLog = [];
+
+function sendJson(res, status, body) {
+	const text = JSON.stringify(body);
+	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+	res.end(text);
+}
+
+/** Resolves on 'drain' or 'close', removing both listeners (no per-chunk leak). */
+function drainOrClose(res) {
+	return new Promise((resolve) => {
+		const done = () => {
+			res.off('drain', done);
+			res.off('close', done);
+			resolve();
+		};
+		res.on('drain', done);
+		res.on('close', done);
+	});
+}
+
+/** Writes body bytes [start, end] (inclusive) honouring back-pressure; returns bytes written. */
+async function writeBody(res, start, end) {
+	let pos = start;
+	const stop = end + 1;
+	while (pos < stop) {
+		if (res.destroyed) {
+			stats.aborted++;
+			break;
+		}
+		const off = pos % BLOCK_SIZE;
+		const n = Math.min(BLOCK_SIZE - off, stop - pos);
+		const ok = res.write(BLOCK.subarray(off, off + n));
+		pos += n;
+		stats.bytesSent += n;
+		if (!ok) {
+			await drainOrClose(res);
+		}
+	}
+	if (!res.destroyed) {
+		res.end();
+	}
+	return pos - start;
+}
+
+function readJsonBody(req) {
+	return new Promise((resolve) => {
+		let text = '';
+		req.setEncoding('utf8');
+		req.on('data', (d) => {
+			if (text.length < 10_000) {
+				text += d;
+			}
+		});
+		req.on('end', () => {
+			try {
+				resolve(JSON.parse(text));
+			} catch {
+				resolve(undefined);
+			}
+		});
+		req.on('error', () => resolve(undefined));
+	});
+}
+
+async function token(req, res) {
+	stats.tokenRequests++;
+	const entry = { at: epochMs(), end: 0, kind: 'token', key: null, range: null, status: 200, bytes: 0 };
+	requestLog.push(entry);
+	const body = await readJsonBody(req);
+	if (body?.app_id !== APP_ID || body?.app_secret !== APP_SECRET) {
+		sendJson(res, 200, { code: 10014, msg: 'app secret invalid' });
+	} else {
+		sendJson(res, 200, { code: 0, msg: 'ok', tenant_access_token: TOKEN, expire: 7200 });
+	}
+	entry.end = epochMs();
+}
+
+function resource(req, res, url, messageId, key) {
+	const entry = { at: epochMs(), end: 0, kind: 'resource', key, range: req.headers.range ?? null, status: 0, bytes: 0 };
+	requestLog.push(entry);
+	stats.resourceRequests++;
+	const per = (stats.perKey[key] ??= { requests: 0, bytesSent: 0 });
+	per.requests++;
+	const finish = (status) => {
+		entry.status = status;
+		entry.end = epochMs();
+	};
+	const item = resources.get(key);
+	if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+		stats.rejected++;
+		finish(400);
+		sendJson(res, 400, { code: 99991663, msg: 'Invalid access token for authorization. Please make a request with token attached.' });
+		return;
+	}
+	if (messageId !== MESSAGE_ID || item === undefined || url.searchParams.get('type') !== 'file') {
+		stats.rejected++;
+		finish(400);
+		sendJson(res, 400, { code: 234003, msg: 'File not in msg.' });
+		return;
+	}
+	const common = {
+		'content-type': 'application/octet-stream',
+		'content-disposition': `attachment; filename="${item.fileName}"`,
+		'accept-ranges': 'bytes',
+	};
+	const range = parseRange(req.headers.range, item.size);
+	if (range === 'invalid') {
+		finish(416);
+		res.writeHead(416, { ...common, 'content-range': `bytes */${item.size}`, 'content-length': 0 });
+		res.end();
+		return;
+	}
+	const { start, end } = range ?? { start: 0, end: item.size - 1 };
+	const headers = { ...common, 'content-length': end - start + 1 };
+	if (range) {
+		headers['content-range'] = `bytes ${start}-${end}/${item.size}`;
+	}
+	const status = range ? 206 : 200;
+	res.writeHead(status, headers);
+	if (req.method === 'HEAD') {
+		finish(status);
+		res.end();
+		return;
+	}
+	stats.active++;
+	stats.maxActive = Math.max(stats.maxActive, stats.active);
+	writeBody(res, start, end)
+		.then((n) => {
+			entry.bytes = n;
+			per.bytesSent += n;
+		})
+		.catch((err) => {
+			console.error('lark-bench-server: write failed:', err);
+			res.destroy();
+		})
+		.finally(() => {
+			stats.active--;
+			finish(status);
+		});
+}
+
+const server = http.createServer((req, res) => {
+	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+	if (url.pathname === '/__stats') {
+		sendJson(res, 200, { ...stats, logLength: requestLog.length });
+		return;
+	}
+	if (url.pathname === '/__log') {
+		const since = Math.max(0, Number(url.searchParams.get('since') ?? '0') || 0);
+		sendJson(res, 200, requestLog.slice(since));
+		return;
+	}
+	if (url.pathname === TOKEN_PATH && req.method === 'POST') {
+		token(req, res).catch(() => res.destroy());
+		return;
+	}
+	const m = RESOURCE_RE.exec(url.pathname);
+	if (m && (req.method === 'GET' || req.method === 'HEAD')) {
+		resource(req, res, url, decodeURIComponent(m[1]), decodeURIComponent(m[2]));
+		return;
+	}
+	sendJson(res, 404, { code: 404, msg: 'not found' });
+});
+server.on('connection', () => stats.connections++);
+server.keepAliveTimeout = 60_000;
+server.headersTimeout = 65_000;
+server.requestTimeout = 0;
+
+server.listen(PORT, '127.0.0.1', () => {
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	const info = { port, appId: APP_ID, appSecret: APP_SECRET, messageId: MESSAGE_ID, resources: Object.fromEntries(resources) };
+	process.stdout.write(`${JSON.stringify(info)}\n`);
+});
+
+for (const sig of ['SIGTERM', 'SIGINT']) {
+	process.on(sig, () => {
+		server.closeAllConnections();
+		server.close(() => process.exit(0));
+	});
+}
