@@ -22,12 +22,10 @@
 // First stdout line is JSON:
 //   {"port","appId","appSecret","messageId","resources":{KEY:{"size","sha256","fileName"}}}
 
-import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { BLOCK_SIZE, sha256Of, writeBody } from './generated-body.mjs';
 import { performance } from 'node:perf_hooks';
 
-const BLOCK_SIZE = 1024 * 1024;
-const SEED = 0x1a2b3c4d;
 const APP_ID = 'cli_bench_app';
 const APP_SECRET = 'bench-secret-not-real';
 const MESSAGE_ID = 'om_bench';
@@ -47,30 +45,6 @@ function args(name) {
 
 const PORT = Number(args('port')[0] ?? '0');
 const RESOURCE_ARGS = args('resource').length > 0 ? args('resource') : [`file_bench_1g=${1024 * BLOCK_SIZE}`, `file_bench_256m=${256 * BLOCK_SIZE}`];
-
-// mulberry32: small, fast, deterministic; good enough to defeat compression/dedup.
-function makeBlock(seed) {
-	const block = Buffer.allocUnsafe(BLOCK_SIZE);
-	let a = seed >>> 0;
-	for (let i = 0; i < BLOCK_SIZE; i += 4) {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		block.writeUInt32LE((t ^ (t >>> 14)) >>> 0, i);
-	}
-	return block;
-}
-
-const BLOCK = makeBlock(SEED);
-
-function sha256Of(size) {
-	const h = createHash('sha256');
-	for (let left = size; left > 0; left -= BLOCK_SIZE) {
-		h.update(left >= BLOCK_SIZE ? BLOCK : BLOCK.subarray(0, left));
-	}
-	return h.digest('hex');
-}
 
 /** key -> { size, sha256, fileName } */
 const resources = new Map();
@@ -131,43 +105,6 @@ function sendJson(res, status, body) {
 	const text = JSON.stringify(body);
 	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
 	res.end(text);
-}
-
-/** Resolves on 'drain' or 'close', removing both listeners (no per-chunk leak). */
-function drainOrClose(res) {
-	return new Promise((resolve) => {
-		const done = () => {
-			res.off('drain', done);
-			res.off('close', done);
-			resolve();
-		};
-		res.on('drain', done);
-		res.on('close', done);
-	});
-}
-
-/** Writes body bytes [start, end] (inclusive) honouring back-pressure; returns bytes written. */
-async function writeBody(res, start, end) {
-	let pos = start;
-	const stop = end + 1;
-	while (pos < stop) {
-		if (res.destroyed) {
-			stats.aborted++;
-			break;
-		}
-		const off = pos % BLOCK_SIZE;
-		const n = Math.min(BLOCK_SIZE - off, stop - pos);
-		const ok = res.write(BLOCK.subarray(off, off + n));
-		pos += n;
-		stats.bytesSent += n;
-		if (!ok) {
-			await drainOrClose(res);
-		}
-	}
-	if (!res.destroyed) {
-		res.end();
-	}
-	return pos - start;
 }
 
 function readJsonBody(req) {
@@ -252,7 +189,7 @@ function resource(req, res, url, messageId, key) {
 	}
 	stats.active++;
 	stats.maxActive = Math.max(stats.maxActive, stats.active);
-	writeBody(res, start, end)
+	writeBody(res, start, end, stats)
 		.then((n) => {
 			entry.bytes = n;
 			per.bytesSent += n;

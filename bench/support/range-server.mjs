@@ -13,11 +13,9 @@
 //
 // First stdout line is JSON: {"port", "size", "blockSize", "sha256"}.
 
-import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { BLOCK_SIZE, SEED, sha256Of, writeBody } from './generated-body.mjs';
 
-const BLOCK_SIZE = 1024 * 1024;
-const SEED = 0x1a2b3c4d;
 
 function arg(name, fallback) {
 	const i = process.argv.indexOf(`--${name}`);
@@ -28,33 +26,6 @@ const SIZE = Number(arg('size', String(1024 * 1024 * 1024)));
 const PORT = Number(arg('port', '0'));
 if (!Number.isSafeInteger(SIZE) || SIZE <= 0) {
 	throw new Error(`bad --size ${arg('size')}`);
-}
-
-// mulberry32: small, fast, deterministic; good enough to defeat compression/dedup.
-function makeBlock(seed) {
-	const block = Buffer.allocUnsafe(BLOCK_SIZE);
-	let a = seed >>> 0;
-	for (let i = 0; i < BLOCK_SIZE; i += 4) {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		block.writeUInt32LE((t ^ (t >>> 14)) >>> 0, i);
-	}
-	return block;
-}
-
-const BLOCK = makeBlock(SEED);
-
-function expectedSha256() {
-	const h = createHash('sha256');
-	let left = SIZE;
-	while (left > 0) {
-		const n = Math.min(left, BLOCK_SIZE);
-		h.update(n === BLOCK_SIZE ? BLOCK : BLOCK.subarray(0, n));
-		left -= n;
-	}
-	return h.digest('hex');
 }
 
 /** @returns {{start:number,end:number}|null|'invalid'} inclusive range, null = whole body */
@@ -87,40 +58,6 @@ function parseRange(header) {
 
 const stats = { dataConnections: 0, dataRequests: 0, bytesSent: 0, aborted: 0 };
 const dataSockets = new WeakSet();
-
-/** Resolves on 'drain' or 'close', removing both listeners (no per-chunk leak). */
-function drainOrClose(res) {
-	return new Promise((resolve) => {
-		const done = () => {
-			res.off('drain', done);
-			res.off('close', done);
-			resolve();
-		};
-		res.on('drain', done);
-		res.on('close', done);
-	});
-}
-
-/** Write body bytes [start, end] (inclusive) honouring back-pressure. */
-async function writeBody(res, start, end) {
-	let pos = start;
-	const stop = end + 1;
-	while (pos < stop) {
-		if (res.destroyed) {
-			stats.aborted++;
-			return;
-		}
-		const off = pos % BLOCK_SIZE;
-		const n = Math.min(BLOCK_SIZE - off, stop - pos);
-		const ok = res.write(BLOCK.subarray(off, off + n));
-		pos += n;
-		stats.bytesSent += n;
-		if (!ok) {
-			await drainOrClose(res);
-		}
-	}
-	res.end();
-}
 
 const server = http.createServer((req, res) => {
 	const url = new URL(req.url ?? '/', 'http://x');
@@ -161,7 +98,7 @@ const server = http.createServer((req, res) => {
 		res.end();
 		return;
 	}
-	writeBody(res, start, end).catch((err) => {
+	writeBody(res, start, end, stats).catch((err) => {
 		console.error('range-server: write failed:', err);
 		res.destroy();
 	});
@@ -170,7 +107,7 @@ server.keepAliveTimeout = 60_000;
 server.headersTimeout = 65_000;
 server.requestTimeout = 0;
 
-const sha256 = expectedSha256();
+const sha256 = sha256Of(SIZE);
 server.listen(PORT, '127.0.0.1', () => {
 	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	process.stdout.write(`${JSON.stringify({ port, size: SIZE, blockSize: BLOCK_SIZE, sha256 })}\n`);
