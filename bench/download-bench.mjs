@@ -1,7 +1,7 @@
 // `npm run bench`: how fast is a download with lark-dl (and the extension) compared with curl, and
 // which part concurrency should be the default? Writes docs/benchmarks.md. Not part of `npm test`.
 //
-//   npm run build && node bench/download-bench.mjs          # full run (≈ 14 min on 2 cores)
+//   npm run build && node bench/download-bench.mjs          # full run (≈ 12–13 min on 2 cores)
 //   node bench/download-bench.mjs --smoke                   # 64 MiB / 16 MiB, 1 rep, no doc (≈ 1.5 min)
 //
 // Options:
@@ -336,9 +336,7 @@ function makeConfigs() {
 			add({ net, body, client: 'cli', kind: 'default' });
 			add({ net, body, client: 'cli', kind: 'seq', ...SEQ });
 		}
-		const sweep = net === 'proxy'
-			? [[2, 8], [4, 8], [8, 8], [4, 16], [4, 32], [8, 16], [8, 32]]
-			: [[2, 8], [4, 8], [8, 8], [4, 16], [4, 32]];
+		const sweep = [[2, 8], [4, 8], [8, 8], [4, 16], [4, 32], [8, 16], [8, 32]];
 		for (const [conc, partMiB] of sweep) {
 			const part = partMiB * MiB;
 			if (!isDefault(conc, part) && !isSeq(conc, part)) {
