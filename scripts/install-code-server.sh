@@ -55,30 +55,35 @@ if ! installed; then
 	if [ ! -f "$CS_DIR/.complete" ] || [ ! -f "$ENTRY" ]; then
 		# code-server's native modules (kerberos, spdlog, sqlite3, ...) are built from source offline:
 		# they need a C++ toolchain and the GSSAPI headers from libkrb5-dev.
-		if [ ! -f /usr/include/gssapi/gssapi.h ]; then
-			if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-				log "installing libkrb5-dev (GSSAPI headers)"
-				apt-get update -qq
-				DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libkrb5-dev >/dev/null
-			else
-				die "GSSAPI headers missing: install libkrb5-dev (or run scripts/ci-setup.sh as root)"
-			fi
-		fi
+		bash "$(dirname "$0")/install-system-packages.sh" "building code-server's native modules" libkrb5-dev
 		for tool in make g++ python3; do
 			command -v "$tool" >/dev/null || die "$tool is needed to build code-server's native modules"
 		done
 
-		log "installing code-server $CODE_SERVER_VERSION with Node $NODE_VERSION (a few minutes; log: $CS_DIR/install.log)"
+		log "installing code-server $CODE_SERVER_VERSION with Node $NODE_VERSION (once; about 3 minutes on 2 cores; log: $CS_DIR/install.log)"
 		rm -rf "$CS_DIR" && mkdir -p "$CS_DIR"
 		echo '{ "name": "lark-downloader-code-server", "private": true }' >"$CS_DIR/package.json"
-		# Node 24 first on PATH: code-server's postinstall checks the Node major from npm's user agent.
+		# Started from an npm script (npm test, npm run demo), this shell inherits the outer npm's configuration as
+		# npm_config_* variables, and a nested npm takes them as its own settings: npm_config_user_agent still says
+		# "node/v20", which code-server's postinstall reads as the Node version (and refuses); npm_config_node_gyp
+		# and npm_config_prefix point into the outer Node's install. Run the nested npm as a plain shell would, but
+		# keep what a user sets to reach the registry (registry, proxy, certificates, cache).
+		scrub=()
+		while IFS= read -r name; do
+			case $name in
+				npm_config_registry | npm_config_*_registry | npm_config_cafile | npm_config_ca | npm_config_strict_ssl | \
+					npm_config_proxy | npm_config_https_proxy | npm_config_noproxy | npm_config_cache | npm_config_userconfig) ;;
+				npm_* | INIT_CWD | NODE) scrub+=(-u "$name") ;;
+			esac
+		done < <(compgen -e)
+		# Node 24 first on PATH: npm (and so code-server's postinstall) runs on it.
 		# npm_config_nodedir: node-gyp must use Node 24's headers (shipped in the tarball's include/), not a
 		# machine-wide nodedir (this image's ~/.npmrc points it at Node 20's /usr).
 		# NODE_DISABLE_COMPILE_CACHE: keep Node 24 from leaving /tmp/node-compile-cache behind.
-		if ! (cd "$CS_DIR" && PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" NODE_DISABLE_COMPILE_CACHE=1 \
+		if ! (cd "$CS_DIR" && env "${scrub[@]}" PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" NODE_DISABLE_COMPILE_CACHE=1 \
 			npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" >install.log 2>&1); then
 			tail -n 40 "$CS_DIR/install.log" >&2
-			die "npm install code-server@$CODE_SERVER_VERSION failed"
+			die "npm install code-server@$CODE_SERVER_VERSION failed (full log: $CS_DIR/install.log)"
 		fi
 		[ -f "$ENTRY" ] || die "code-server installed but $ENTRY is missing"
 		touch "$CS_DIR/.complete"

@@ -16,7 +16,7 @@
 //   LARK_INTEGRATION_ENV      JSON object of extra env vars for the extension host, e.g. '{"LARK_APP_ID":"x"}'
 //   LARK_TEST_RESULTS         file that receives {"passed":N,"failed":N,"skipped":N} (the scripts/test.js contract)
 //   LARK_INTEGRATION_TIMEOUT  harness timeout in seconds, everything included (default 600)
-//   LARK_CHROMIUM             browser for the code-server route (default /usr/bin/chromium)
+//   LARK_CHROMIUM             browser for the code-server route (default /usr/bin/chromium, installed if missing)
 //   LARK_CODE_SERVER_NODE + LARK_CODE_SERVER_ENTRY   use this code-server instead of the cached install
 //   VSCODE_EXECUTABLE         use this VS Code desktop binary instead of downloading one
 //   LARK_IT_VERBOSE=1         also print the workbench's own log;  LARK_IT_KEEP_TMP=1  keep the temp dir
@@ -31,7 +31,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const readline = require('readline');
-const { cleanEnv, codeServerRuntime: installedCodeServer, freePort, healthy } = require('./lib/code-server');
+const { chromiumExecutable, cleanEnv, codeServerRuntime: installedCodeServer, freePort, healthy } = require('./lib/code-server');
 
 const ROOT = path.resolve(__dirname, '..');
 const SUITE = process.env.LARK_IT_SUITE ? path.resolve(ROOT, process.env.LARK_IT_SUITE) : path.join(ROOT, 'out', 'test', 'integration', 'index.js');
@@ -179,10 +179,10 @@ function prepareWorkspace() {
 }
 
 // ---- code-server route ------------------------------------------------------------------------------------
-/** The cached Node 24 + code-server (installed on first use); a missing runtime is a harness failure. */
-function codeServerRuntime() {
+/** Runs an install step of the runtime (Chromium, Node 24 + code-server); its failure is a harness failure. */
+function harnessStep(install) {
 	try {
-		return installedCodeServer();
+		return install();
 	} catch (error) {
 		throw new HarnessError(error instanceof Error ? error.message : String(error));
 	}
@@ -190,11 +190,9 @@ function codeServerRuntime() {
 
 async function runCodeServer(extEnv) {
 	const { chromium } = require('playwright-core');
-	const chromiumBin = process.env.LARK_CHROMIUM || '/usr/bin/chromium';
-	if (!fs.existsSync(chromiumBin)) {
-		throw new HarnessError(`${chromiumBin} not found: install chromium (scripts/ci-setup.sh) or set LARK_CHROMIUM`);
-	}
-	const { nodeBin, entry } = codeServerRuntime();
+	const chromiumBin = harnessStep(chromiumExecutable);
+	const { nodeBin, entry } = harnessStep(installedCodeServer);
+	deadline.refresh(); // a first run's installs (minutes, once) do not count against the suite's timeout
 
 	const userData = path.join(tmp, 'user-data');
 	const extensions = path.join(tmp, 'extensions');

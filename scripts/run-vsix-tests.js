@@ -22,7 +22,7 @@ const { createHash } = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { CodeServer, launchBrowser, sleep, ROOT } = require('./lib/code-server');
+const { CodeServer, chromiumExecutable, codeServerRuntime, launchBrowser, sleep, ROOT } = require('./lib/code-server');
 const { Workbench } = require('./lib/workbench');
 
 const COMPILED = path.join(ROOT, 'out', 'test', 'support');
@@ -96,6 +96,10 @@ async function main() {
 			throw new Error(`${path.relative(ROOT, file)} is missing: run \`${hint}\` first`);
 		}
 	}
+	// Installed on first use (minutes, once), before the clock starts: the timeout is for the checks.
+	chromiumExecutable();
+	codeServerRuntime();
+	deadline.refresh();
 	const { vsixProblems } = require(path.join(COMPILED, 'vsixContents.js'));
 	const { startSandbox } = require(path.join(COMPILED, 'sandbox', 'index.js'));
 

@@ -11,6 +11,7 @@ const net = require('net');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium'; // Debian's package
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Node 24 + code-server's entry.js: LARK_CODE_SERVER_NODE/ENTRY, or the cached install (installed now if missing). */
@@ -223,13 +224,32 @@ class CodeServer {
 	}
 }
 
-/** Headless Chromium (LARK_CHROMIUM, default /usr/bin/chromium) with a throwaway profile under `dir`. */
+/**
+ * The browser that drives the web workbench: LARK_CHROMIUM if set, otherwise Debian's chromium, installed now if
+ * missing (scripts/install-system-packages.sh: apt-get as root, otherwise an error naming the command to run).
+ */
+function chromiumExecutable() {
+	if (process.env.LARK_CHROMIUM) {
+		if (!fs.existsSync(process.env.LARK_CHROMIUM)) {
+			throw new Error(`LARK_CHROMIUM is ${process.env.LARK_CHROMIUM}, which does not exist`);
+		}
+		return process.env.LARK_CHROMIUM;
+	}
+	const installer = path.join(ROOT, 'scripts', 'install-system-packages.sh');
+	const result = spawnSync('bash', [installer, 'the headless workbench (tests, demo screenshots)', 'chromium'], { stdio: ['ignore', 'inherit', 'inherit'] });
+	if (result.status !== 0) {
+		throw new Error('chromium is not installed and could not be installed (see the message above)');
+	}
+	if (!fs.existsSync(CHROMIUM)) {
+		throw new Error(`the chromium package is installed but ${CHROMIUM} is missing`);
+	}
+	return CHROMIUM;
+}
+
+/** Headless Chromium (see chromiumExecutable) with a throwaway profile under `dir`. */
 async function launchBrowser(dir, { isolation = {}, width = 1440, height = 900, scale = 1 } = {}) {
 	const { chromium } = require('playwright-core');
-	const executablePath = process.env.LARK_CHROMIUM || '/usr/bin/chromium';
-	if (!fs.existsSync(executablePath)) {
-		throw new Error(`${executablePath} not found: install chromium (scripts/ci-setup.sh) or set LARK_CHROMIUM`);
-	}
+	const executablePath = chromiumExecutable();
 	const profile = path.join(dir, 'chrome');
 	fs.mkdirSync(profile, { recursive: true });
 	return chromium.launchPersistentContext(profile, {
@@ -245,4 +265,4 @@ async function launchBrowser(dir, { isolation = {}, width = 1440, height = 900, 
 	});
 }
 
-module.exports = { CodeServer, codeServerRuntime, launchBrowser, freePort, healthy, cleanEnv, sleep, ROOT };
+module.exports = { CodeServer, codeServerRuntime, chromiumExecutable, launchBrowser, freePort, healthy, cleanEnv, sleep, ROOT };
