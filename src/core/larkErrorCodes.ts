@@ -27,7 +27,9 @@ const CODE_TABLE: ReadonlyMap<number, CodeClass> = new Map<number, CodeClass>([
 	[234004, { type: 'not_found', hint: 'The message or resource was not found.' }],
 	[230011, { type: 'not_found', hint: 'The message was deleted or recalled.' }],
 	[234043, { type: 'api', hint: 'Resources of merged-forward sub-messages and cards cannot be downloaded by their own id; use the container message id.' }],
-	[234037, { type: 'api', hint: 'The file exceeds what one plain request may return; ranged download is required.' }],
+	// Lark caps what one plain GET may return (reported between ~2 MiB and 30 MB); ranged requests have no such cap
+	// (docs/lark-api.md §4.11). We only send a plain GET when the server refused or ignored Range.
+	[234037, { type: 'api', hint: 'Lark refuses to send a file this large in one request (234037: "Downloaded file size exceeds limit"), and it did not accept a ranged download for this file either. Try again later.' }],
 	[234001, { type: 'validation', hint: 'Lark rejected a request parameter; check --type (image for images and post images, file for files, audio and video).' }],
 	[99991400, { type: 'rate_limit', hint: 'Lark rate limit reached (50 requests/s, 1000/min per API); waited and retried.', retryable: true }],
 	[99991663, { type: 'auth', hint: TOKEN_REFRESH_HINT, tokenRejected: true }],

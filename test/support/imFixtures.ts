@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
 import type { ChatItem, MessageItem } from '../../src/core/lark/apiTypes';
+import { larkContentDisposition } from './contentDisposition';
 import { bytes } from './fixtures';
 import { sendJson, type LarkTestServer, type ServedResource } from './larkServer';
 
@@ -63,6 +64,7 @@ export function installImFixtures(server: LarkTestServer): ImFixtures {
  */
 export function installImRoutes(server: LarkTestServer, fixtures: ImFixtures): void {
 	server.route('GET', /^\/open-apis\/im\/v1\/chats$/, (req, res, url) => handleChats(server, fixtures, req, res, url));
+	server.route('GET', /^\/open-apis\/im\/v1\/chats\/[^/]+$/, (req, res, url) => handleGetChat(server, fixtures, req, res, url));
 	server.route('GET', /^\/open-apis\/im\/v1\/messages$/, (req, res, url) => handleMessages(server, fixtures, req, res, url));
 	server.route('GET', /^\/open-apis\/im\/v1\/messages\/[^/]+$/, (req, res, url) => handleGetMessage(server, fixtures, req, res, url));
 }
@@ -130,7 +132,7 @@ function buildMessages(server: LarkTestServer, fixtures: ImFixtures): void {
 	const file = (messageId: string, fileKey: string, type: 'image' | 'file', size: number, contentType: string, fileName?: string): void => {
 		serve(server, fixtures, {
 			messageId, fileKey, type, data: bytes(size), contentType,
-			...(fileName === undefined ? {} : { contentDisposition: `attachment; filename="${fileName}"` }),
+			...(fileName === undefined ? {} : { contentDisposition: larkContentDisposition(fileName) }),
 		});
 	};
 
@@ -276,6 +278,21 @@ function handleChats(server: LarkTestServer, fixtures: ImFixtures, req: http.Inc
 	const wanted = (chat: FixtureChat): boolean => (chat.item.chat_mode === 'p2p' ? types?.includes('p2p') === true : types === undefined || types.includes('group'));
 	const sorted = fixtures.chats.filter(wanted).sort((a, b) => (sort === 'ByActiveTimeDesc' ? b.activeAt - a.activeAt : a.createdAt - b.createdAt));
 	sendPage(res, fixtures, sorted.map((chat) => chat.item), offset, size);
+}
+
+/** `GET /im/v1/chats/{chat_id}`: the chat's details, without chat_id (as the Open API answers). */
+function handleGetChat(server: LarkTestServer, fixtures: ImFixtures, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+	if (!authorized(server, req, res)) {
+		return;
+	}
+	const id = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+	const chat = fixtures.chats.find((candidate) => candidate.item.chat_id === id);
+	if (chat === undefined || fixtures.deniedChats.has(id)) {
+		sendJson(res, 400, { code: 232011, msg: 'Operator can NOT be out of the chat.', error: { log_id: 'log-232011' } });
+		return;
+	}
+	const { chat_id: _omitted, ...details } = chat.item;
+	sendJson(res, 200, { code: 0, msg: 'success', data: details });
 }
 
 function handleMessages(server: LarkTestServer, fixtures: ImFixtures, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {

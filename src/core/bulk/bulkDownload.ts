@@ -3,7 +3,7 @@ import type { DownloadEngine } from '../download/downloadEngine';
 import type { DownloadEvent } from '../download/progress';
 import { validateResourceRef } from '../download/resource';
 import { cancelledError, toLarkError, type LarkError } from '../errors';
-import { dedupeAttachments } from '../lark/extractAttachments';
+import { dedupeAttachments, knownRefusal } from '../lark/extractAttachments';
 import type { Attachment } from '../lark/model';
 
 export const DEFAULT_BULK_CONCURRENCY = 3;
@@ -11,8 +11,10 @@ export const DEFAULT_BULK_CONCURRENCY = 3;
 export interface BulkOptions {
 	/** The folder the user allowed; every file stays inside it. */
 	root: string;
-	/** Relative folder under `root` for the files. */
+	/** Relative folder under `root` for the files named by the server (when `outputFor` gives no path). */
 	directory?: string;
+	/** Each attachment's path under `root`, known before its first request (see core/naming). */
+	outputFor?: (attachment: Attachment) => string | undefined;
 	onConflict?: ConflictPolicy;
 	/** Attachments downloaded at the same time (default 3). */
 	concurrency?: number;
@@ -77,9 +79,10 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 		tracker.started(index);
 		try {
 			const ref = validateResourceRef({ messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType });
+			const output = options.outputFor?.(attachment);
 			const result = await engine.download(ref, {
 				root: options.root,
-				directory: options.directory,
+				...(output === undefined ? { directory: options.directory } : { output }),
 				onConflict: options.onConflict,
 				partSize: options.partSize,
 				concurrency: options.partConcurrency,
@@ -88,7 +91,9 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 			});
 			return { status: 'saved', attachment, savedPath: result.savedPath, sizeBytes: result.sizeBytes };
 		} catch (error) {
-			return { status: 'failed', attachment, error: toLarkError(error, signal) };
+			const failure = toLarkError(error, signal);
+			const refusal = knownRefusal(attachment, failure);
+			return refusal === undefined ? { status: 'failed', attachment, error: failure } : { status: 'skipped', attachment, reason: refusal };
 		}
 	};
 

@@ -3,12 +3,13 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Identity } from '../auth/tokenProvider';
 import { LarkError, toLarkError } from '../errors';
+import { classifyLarkCode } from '../larkErrorCodes';
 import { pathExists } from '../util/pathExists';
 import type { ApiSession, RetryNotice } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { commitPartFile, openFreePart, type ConflictPolicy } from './commitFile';
 import { formatRange, parseContentRange } from './contentRange';
-import { plannedRelativePath } from './fileName';
+import { extensionOf, plannedRelativePath } from './fileName';
 import { resolveInsideRoot, validateRelativeOutput } from './pathSafety';
 import type { DownloadListener } from './progress';
 import { planParts, RangeSet } from './rangeSet';
@@ -88,7 +89,7 @@ export class DownloadEngine {
 		const record = await readResumeRecord(resumeRecordPath(directory, identity), identity);
 		const plannedOutput = output === undefined
 			? path.join(directory, '<name from Content-Disposition, else the file key + the extension of Content-Type>')
-			: path.join(directory, path.basename(output)) + (path.extname(output) === '' ? ' + the extension from Content-Disposition or Content-Type' : '');
+			: path.join(directory, path.basename(output)) + (extensionOf(path.basename(output)) === '' ? ' + the extension from Content-Disposition or Content-Type' : '');
 		return {
 			method: 'GET',
 			url: this.session.url(resourcePath(ref), { type: ref.type }),
@@ -217,7 +218,10 @@ class Transfer {
 			response = await this.request({ range: formatRange(0, probeSize - 1) });
 		} catch (error) {
 			const failure = toLarkError(error, this.signal);
-			const rangeRefused = failure.httpStatus === 416 || (failure.httpStatus === 400 && (failure.type === 'api' || failure.code === undefined));
+			// A 400 that carries a Lark code we know (no access, card not served, too large, ...) is an answer about
+			// the resource, not about the Range header: asking again without Range would only repeat it.
+			const knownCode = failure.code !== undefined && classifyLarkCode(failure.code) !== undefined;
+			const rangeRefused = failure.httpStatus === 416 || (failure.httpStatus === 400 && !knownCode && (failure.type === 'api' || failure.code === undefined));
 			if (!rangeRefused) {
 				throw failure;
 			}

@@ -7,20 +7,45 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)
 const UNSAFE_CHARS = /[<>:"/\\|?*\u0000-\u001f\u007f]/g;
 const MAX_NAME_BYTES = 240; // leaves room for " (99)" and ".part" within the common 255-byte limit
 
-/** The server's file name from Content-Disposition; RFC 5987 `filename*` wins over `filename`. */
+/**
+ * The server's file name from Content-Disposition. RFC 5987 `filename*` wins. A plain `filename` arrives from
+ * Node as latin1 (one char per header byte) while Lark puts raw UTF-8 bytes there (docs/lark-api.md §4.11): its
+ * bytes are read as UTF-8 when they form valid UTF-8, else the latin1 reading stays. A plain name is never
+ * percent-decoded: some senders' names really contain "%E6…".
+ */
 export function fileNameFromContentDisposition(header: string | undefined): string | undefined {
 	if (header === undefined || header.trim() === '') {
 		return undefined;
 	}
 	let raw: string | undefined;
+	let extended = false;
 	try {
 		const parsed = contentDisposition.parse(header);
 		raw = parsed.parameters.filename;
+		extended = /(^|;)\s*filename\*\s*=/i.test(header);
 	} catch {
 		// Lenient fallback for headers the strict parser refuses (e.g. unquoted names with spaces).
-		raw = /filename\s*=\s*"?([^";]+)"?/i.exec(header)?.[1];
+		raw = /(?:^|;)\s*filename\s*=\s*"?([^";]+)"?/i.exec(header)?.[1];
 	}
-	return raw === undefined ? undefined : sanitizeFileName(raw);
+	if (raw === undefined) {
+		return undefined;
+	}
+	return sanitizeFileName(extended ? raw : utf8FromLatin1(raw));
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Re-reads a latin1 string's bytes as UTF-8 when they are valid UTF-8 (and not plain ASCII); else returns it as is. */
+export function utf8FromLatin1(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	if (!/[\u0080-\u00ff]/.test(text) || /[^\u0000-\u00ff]/.test(text)) {
+		return text; // ASCII, or not a latin1 byte string at all
+	}
+	try {
+		return strictUtf8.decode(Buffer.from(text, 'latin1'));
+	} catch {
+		return text;
+	}
 }
 
 /**
@@ -56,9 +81,13 @@ function truncateName(name: string): string {
 	return stem + keepExt;
 }
 
-/** ".pdf" for "report.pdf"; "" for "README" or ".hidden". */
+/**
+ * ".pdf" for "report.pdf"; "" for "README", ".hidden" and for what only looks like one ("v1.2 notes",
+ * "J. Smith"): an extension has no spaces and at most 16 characters.
+ */
 export function extensionOf(name: string): string {
-	return path.extname(name);
+	const ext = path.extname(name);
+	return /^\.[^\s.]{1,16}$/.test(ext) ? ext : '';
 }
 
 /** Extension for a Content-Type from the full MIME database ("image/jpeg" → ".jpeg" is avoided for ".jpg"). */

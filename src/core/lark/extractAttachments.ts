@@ -8,9 +8,19 @@ import { postBodies } from './postContent';
 export const NOT_DOWNLOADABLE_REASONS = {
 	sticker: 'Stickers cannot be downloaded: the message-resource API does not serve them.',
 	folder: 'Folders cannot be downloaded through the message-resource API (Lark answers 234003).',
-	card: 'Resources inside interactive cards cannot be downloaded through the message-resource API (Lark answers 234043).',
 	deleted: 'The message was recalled or deleted, so its resources are gone.',
 } as const;
+
+/** Lark's answer for a card whose image it does not serve (the docs say every card; in practice most are served). */
+export const CARD_NOT_SERVED = 'Lark does not serve this card\'s image (code 234043).';
+
+/**
+ * A failure that is Lark's known, permanent refusal of this kind of attachment rather than a problem to fix:
+ * reported once as not downloadable, never retried.
+ */
+export function knownRefusal(attachment: Pick<Attachment, 'kind'>, error: { code?: number | undefined }): string | undefined {
+	return attachment.kind === 'card' && error.code === 234043 ? CARD_NOT_SERVED : undefined;
+}
 
 /** An attachment before we know which message id downloads it. */
 type Draft = Omit<Attachment, 'messageId' | 'sourceMessageId' | 'downloadable'>;
@@ -69,7 +79,9 @@ function draftsFor(msgType: string, content: ContentObject): Draft[] {
 		case 'folder':
 			return file(content, 'folder').map((draft) => ({ ...draft, notDownloadableReason: NOT_DOWNLOADABLE_REASONS.folder }));
 		case 'interactive':
-			return cardResources(content).map((found) => ({ ...found, kind: 'card', notDownloadableReason: NOT_DOWNLOADABLE_REASONS.card }));
+			// The docs say card resources answer 234043, but card images do download with type=image through the
+			// card's own message id (docs/lark-api.md §4.11): try them; knownRefusal() reports a 234043 clearly.
+			return cardResources(content).map((found) => ({ ...found, kind: 'card' }));
 		case 'post':
 			return postDrafts(content);
 		default:

@@ -136,6 +136,22 @@ export class LarkClient {
 		return expandMessage(source, id, top?.message_id ?? id);
 	}
 
+	/**
+	 * A chat's name (`GET /im/v1/chats/{chat_id}`, which answers without chat_id), for naming its files; undefined
+	 * when the chat has none (p2p) or this identity may not read it: a name is never worth failing a download.
+	 */
+	async getChatName(chatId: string, signal?: AbortSignal): Promise<string | undefined> {
+		try {
+			const data = await this.getData(`${CHATS_PATH}/${encodeURIComponent(chatId.trim())}`, { user_id_type: 'open_id' }, signal);
+			return isObject(data) ? nonEmptyString(typeof data.name === 'string' ? data.name.trim() : undefined) : undefined;
+		} catch (error) {
+			if (toLarkError(error, signal).type === 'cancelled') {
+				throw error;
+			}
+			return undefined;
+		}
+	}
+
 	private async fetchMessageItems(id: string, signal: AbortSignal | undefined): Promise<MessageItem[]> {
 		const data = await this.getData(`${MESSAGES_PATH}/${encodeURIComponent(id)}`, { user_id_type: 'open_id', card_msg_content_type: 'raw_card_content' }, signal);
 		const items = isObject(data) && Array.isArray(data.items) ? data.items.filter(isMessageItem) : [];

@@ -3,6 +3,7 @@
 // derived from stable seeds, so they are the same on every start; only the timestamps follow the clock.
 import { createHash } from 'node:crypto';
 import type { ChatItem, MessageItem, MessageMention, MessageSender } from '../../../src/core/lark/apiTypes';
+import { larkContentDisposition } from '../contentDisposition';
 import type { FixtureChat, ImFixtures } from '../imFixtures';
 import { message } from '../imFixtures';
 import { chart, generatedFile, lazyFile, mockup, mp4Header, pdf, photo, prng, receipt, voiceNote, xlsx, zip, type GeneratedFile } from './content';
@@ -19,7 +20,7 @@ export interface SandboxResource {
 	messageId: string;
 	fileKey: string;
 	type: 'image' | 'file';
-	/** The sender's file name, when the message carries one (also sent in Content-Disposition). */
+	/** The sender's file name, when the message carries one (also sent in Content-Disposition, as raw UTF-8 like Lark). */
 	name?: string;
 	contentType: string;
 	contentDisposition?: string;
@@ -42,12 +43,6 @@ const uuidish = (seed: string): string => {
 };
 const imageKey = (seed: string): string => `img_v3_02${hex(`k${seed}`, 2)}_${uuidish(`img/${seed}`)}`;
 const fileKey = (seed: string): string => `file_v3_00${hex(`k${seed}`, 2)}_${uuidish(`file/${seed}`)}`;
-
-/** `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<the real name>` as Lark sends it. */
-export function contentDisposition(name: string): string {
-	const fallback = name.replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '').replace(/\s+/g, ' ').trim() || 'download';
-	return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
-}
 
 const TENANT = 'sandbox_tenant_2a9f';
 
@@ -254,7 +249,7 @@ class Builder {
 	}
 
 	serve(chatId: string, messageId: string, key: string, type: 'image' | 'file', contentType: string, file: GeneratedFile, name?: string): void {
-		this.resources.push({ chatId, messageId, fileKey: key, type, contentType, file, ...(name === undefined ? {} : { name, contentDisposition: contentDisposition(name) }) });
+		this.resources.push({ chatId, messageId, fileKey: key, type, contentType, file, ...(name === undefined ? {} : { name, contentDisposition: larkContentDisposition(name) }) });
 	}
 
 	finish(builders: ChatBuilder[]): void {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { MessageItem } from '../../../src/core/lark/apiTypes';
-import { extractAttachments, NOT_DOWNLOADABLE_REASONS } from '../../../src/core/lark/extractAttachments';
+import { CARD_NOT_SERVED, extractAttachments, knownRefusal, NOT_DOWNLOADABLE_REASONS } from '../../../src/core/lark/extractAttachments';
 import { expandMessage } from '../../../src/core/lark/mergeForward';
 import { attachmentId } from '../../../src/core/lark/model';
 import { textPreview } from '../../../src/core/lark/textPreview';
@@ -68,14 +68,23 @@ describe('extractAttachments', () => {
 		assert.deepEqual(summary('post', content), ['post-image image img_ja - - dl']);
 	});
 
-	it('sticker, folder and card are listed but not downloadable, each with its reason', () => {
+	it('sticker and folder are listed but not downloadable, each with its reason', () => {
 		const sticker = extractAttachments(item('sticker', { file_key: 'file_st' }));
 		const folder = extractAttachments(item('folder', { file_key: 'file_fo', file_name: 'Assets' }));
-		const card = extractAttachments(item('interactive', { schema: '2.0', body: { elements: [{ tag: 'img', img_key: 'img_card' }, { tag: 'column_set', columns: [{ elements: [{ tag: 'img', img_key: 'img_card2' }] }] }] } }));
 		assert.deepEqual(sticker.map((a) => [a.kind, a.downloadable, a.notDownloadableReason]), [['sticker', false, NOT_DOWNLOADABLE_REASONS.sticker]]);
 		assert.deepEqual(folder.map((a) => [a.kind, a.name, a.downloadable, a.notDownloadableReason]), [['folder', 'Assets', false, NOT_DOWNLOADABLE_REASONS.folder]]);
-		assert.deepEqual(card.map((a) => [a.kind, a.key, a.resourceType, a.downloadable]), [['card', 'img_card', 'image', false], ['card', 'img_card2', 'image', false]]);
-		assert.ok(card.every((a) => a.notDownloadableReason === NOT_DOWNLOADABLE_REASONS.card));
+	});
+
+	it('card images are downloadable with type=image through the card\'s own message id (field evidence, §4.11)', () => {
+		const card = extractAttachments(item('interactive', { schema: '2.0', body: { elements: [{ tag: 'img', img_key: 'img_card' }, { tag: 'column_set', columns: [{ elements: [{ tag: 'img', img_key: 'img_card2' }] }] }] } }));
+		assert.deepEqual(card.map((a) => [a.kind, a.messageId, a.key, a.resourceType, a.downloadable, a.notDownloadableReason]),
+			[['card', 'om_1', 'img_card', 'image', true, undefined], ['card', 'om_1', 'img_card2', 'image', true, undefined]]);
+	});
+
+	it('a 234043 for a card image is Lark\'s known refusal; the same code elsewhere is a failure to report', () => {
+		assert.equal(knownRefusal({ kind: 'card' }, { code: 234043 }), CARD_NOT_SERVED);
+		assert.equal(knownRefusal({ kind: 'card' }, { code: 234002 }), undefined);
+		assert.equal(knownRefusal({ kind: 'image' }, { code: 234043 }), undefined);
 	});
 
 	it('a recalled message keeps its keys but marks them not downloadable', () => {
