@@ -6,12 +6,12 @@ import { requireNode } from './nodeArgs';
 
 /** Open: the saved file in its editor (image preview, text editor, …), downloading it first if needed. */
 export async function openAttachment(context: CommandContext, node?: TreeNode): Promise<void> {
-	const { attachment, chat } = requireNode(node, 'attachment');
+	const { attachment, chat, message } = requireNode(node, 'attachment');
 	if (!attachment.downloadable) {
 		throw new LarkError('validation', attachment.notDownloadableReason ?? vscode.l10n.t('This attachment cannot be downloaded.'));
 	}
 	const uri = (await context.index.find(attachment.messageId, attachment.key))
-		?? (await context.downloads.download({ ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType }, chatName: chat.name, label: attachment.name ?? attachment.key }));
+		?? (await context.downloads.download({ ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType }, listed: { chat, message, attachment }, label: attachment.name ?? attachment.key }));
 	await vscode.commands.executeCommand('vscode.open', uri);
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { BulkSummary } from '../core/bulk/bulkDownload';
 import { LarkError } from '../core/errors';
 import { parseTimeArg } from '../core/lark/timeParse';
-import type { Attachment } from '../core/lark/model';
+import type { Message } from '../core/lark/model';
 import { abortSignalFrom } from '../platform/cancellation';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { CommandContext } from './commandContext';
@@ -11,13 +11,13 @@ import { requireNode } from './nodeArgs';
 
 /** Download (one attachment, inline in the tree). Returns the saved path. */
 export async function downloadAttachment(context: CommandContext, node?: TreeNode): Promise<string> {
-	const { attachment, chat } = requireNode(node, 'attachment');
+	const { attachment, chat, message } = requireNode(node, 'attachment');
 	if (!attachment.downloadable) {
 		throw new LarkError('validation', attachment.notDownloadableReason ?? vscode.l10n.t('This attachment cannot be downloaded.'));
 	}
 	const uri = await context.downloads.download({
 		ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType },
-		chatName: chat.name,
+		listed: { chat, message, attachment },
 		label: attachment.name ?? attachment.key,
 	});
 	offerOpen(uri);
@@ -27,7 +27,7 @@ export async function downloadAttachment(context: CommandContext, node?: TreeNod
 /** Download All in Message. */
 export async function downloadMessage(context: CommandContext, node?: TreeNode): Promise<void> {
 	const { message, chat } = requireNode(node, 'message');
-	const summary = await context.downloads.downloadMany(message.attachments, vscode.l10n.t('Downloading attachments of a message in {0}', chat.name), chat.name);
+	const summary = await context.downloads.downloadMany([message], vscode.l10n.t('Downloading attachments of a message in {0}', chat.name), chat);
 	reportSummary(context, summary);
 }
 
@@ -41,15 +41,16 @@ export async function downloadChat(context: CommandContext, node?: TreeNode): Pr
 	const { chat } = requireNode(node, 'chat');
 	const range = await pickRange(chat.name);
 	const { client } = await context.connection.require();
-	const attachments = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing messages in {0}', chat.name), cancellable: true }, async (progress, token) => {
+	const messages = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing messages in {0}', chat.name), cancellable: true }, async (progress, token) => {
 		const abort = abortSignalFrom(token);
-		const found: Attachment[] = [];
-		let count = 0;
+		const found: Message[] = [];
+		let attachments = 0;
 		try {
 			for await (const message of client.listMessages({ containerId: chat.id, containerType: 'chat', sort: 'asc', ...range }, abort.signal)) {
-				found.push(...message.attachments);
-				if (++count % 50 === 0) {
-					progress.report({ message: vscode.l10n.t('{0} messages, {1} attachments', count, found.length) });
+				found.push(message);
+				attachments += message.attachments.length;
+				if (found.length % 50 === 0) {
+					progress.report({ message: vscode.l10n.t('{0} messages, {1} attachments', found.length, attachments) });
 				}
 			}
 		} finally {
@@ -57,11 +58,11 @@ export async function downloadChat(context: CommandContext, node?: TreeNode): Pr
 		}
 		return found;
 	});
-	if (attachments.length === 0) {
+	if (!messages.some((message) => message.attachments.length > 0)) {
 		void vscode.window.showInformationMessage(vscode.l10n.t('No attachments in {0} for that time range.', chat.name));
 		return;
 	}
-	const summary = await context.downloads.downloadMany(attachments, vscode.l10n.t('Downloading attachments of {0}', chat.name), chat.name);
+	const summary = await context.downloads.downloadMany(messages, vscode.l10n.t('Downloading attachments of {0}', chat.name), chat);
 	reportSummary(context, summary);
 }
 

@@ -4,8 +4,10 @@ import { bulkDownload, type BulkSummary } from '../core/bulk/bulkDownload';
 import type { ConflictPolicy } from '../core/download/commitFile';
 import type { DownloadResult } from '../core/download/downloadEngine';
 import type { ResourceRef } from '../core/download/resource';
-import { isLarkError } from '../core/errors';
-import type { Attachment } from '../core/lark/model';
+import { isLarkError, LarkError } from '../core/errors';
+import { knownRefusal } from '../core/lark/extractAttachments';
+import { AttachmentNaming, DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../core/naming/nameTemplate';
+import type { Attachment, Chat, Message } from '../core/lark/model';
 import { formatBytes } from '../core/util/formatBytes';
 import { abortSignalFrom } from '../platform/cancellation';
 import type { Logger } from '../platform/logger';
@@ -19,7 +21,8 @@ export interface SingleDownloadRequest {
 	ref: ResourceRef;
 	/** Relative to the workspace folder; default: the download folder with the server's name. */
 	output?: string;
-	chatName?: string;
+	/** Where the attachment was listed: it is then saved under the name template (known before any request). */
+	listed?: { chat: Chat; message: Message; attachment: Attachment };
 	/** Shown in the notification before the server tells us the real name. */
 	label?: string;
 }
@@ -46,13 +49,20 @@ export class DownloadService {
 	}
 
 	async download(request: SingleDownloadRequest): Promise<vscode.Uri> {
-		const target = await resolveDownloadTarget(this.settings, request.chatName);
+		const target = await resolveDownloadTarget(this.settings);
+		const listed = request.listed;
+		const named: SingleDownloadRequest = listed === undefined ? request : { ...request, output: this.naming(target, [listed.message], listed.chat).outputFor(listed.attachment) };
 		const setting = this.settings.conflictPolicy(target.folder.uri);
 		let policy: ConflictPolicy = setting === 'ask' ? 'fail' : setting;
 		for (;;) {
 			try {
-				return await this.runOne(request, target, policy);
+				return await this.runOne(named, target, policy);
 			} catch (error) {
+				const refusal = listed === undefined || !isLarkError(error) ? undefined : knownRefusal(listed.attachment, error);
+				if (refusal !== undefined && listed !== undefined) {
+					await this.index.refuse(listed.attachment.messageId, listed.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
+					throw new LarkError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, hint: vscode.l10n.t('Open the message in Lark to see it.') });
+				}
 				if (setting !== 'ask' || policy !== 'fail' || !isLarkError(error) || error.type !== 'io' || !/already exists/.test(error.message)) {
 					throw error;
 				}
@@ -61,9 +71,12 @@ export class DownloadService {
 		}
 	}
 
-	async downloadMany(attachments: readonly Attachment[], title: string, chatName?: string): Promise<BulkSummary> {
+	/** Downloads every attachment of `messages` (listed in `chat`) under the name template, with one progress. */
+	async downloadMany(messages: readonly Message[], title: string, chat: Chat): Promise<BulkSummary> {
 		const connection = await this.connection.require();
-		const target = await resolveDownloadTarget(this.settings, chatName);
+		const target = await resolveDownloadTarget(this.settings);
+		const naming = this.naming(target, messages, chat);
+		const attachments = messages.flatMap((message) => message.attachments);
 		const setting = this.settings.conflictPolicy(target.folder.uri);
 		const policy: ConflictPolicy = setting === 'ask' ? await this.askConflict(vscode.l10n.t('Some of these files may already exist.')) : setting;
 		this.logger.info('download', `${title}: ${attachments.length} attachment(s) into ${path.join(target.root, target.directory)}`);
@@ -73,7 +86,7 @@ export class DownloadService {
 			try {
 				return await bulkDownload(connection.engine, attachments, {
 					root: target.root,
-					directory: target.directory,
+					outputFor: naming.outputFor,
 					onConflict: policy,
 					concurrency: this.settings.concurrency(),
 					partConcurrency: this.settings.partConcurrency(),
@@ -131,9 +144,31 @@ export class DownloadService {
 		return uri;
 	}
 
+	/** The name template of the target's folder over these listed messages; a bad template is a settings error. */
+	private naming(target: DownloadTarget, messages: readonly Message[], chat: Chat): AttachmentNaming {
+		const source = this.settings.nameTemplate(target.folder.uri);
+		let template;
+		try {
+			template = parseNameTemplate(source);
+		} catch (error) {
+			throw new LarkError('validation', vscode.l10n.t('The file name template "{0}" in the settings is not valid.', source), {
+				hint: vscode.l10n.t('Open Settings, search for "Lark Downloader Name Template", and use a relative path with {0} or {1}, such as {2}.', '{name}', '{key}', DEFAULT_NAME_TEMPLATE),
+				cause: error,
+			});
+		}
+		const naming = new AttachmentNaming(template, target.directory);
+		for (const message of messages) {
+			naming.addMessage(message, chat.name);
+		}
+		return naming;
+	}
+
 	private async recordResult(result: BulkSummary['saved'][number] | BulkSummary['failed'][number] | BulkSummary['skipped'][number]): Promise<void> {
 		if (result.status === 'saved') {
 			await this.index.record(result.attachment.messageId, result.attachment.key, vscode.Uri.file(result.savedPath));
+		} else if (result.status === 'skipped' && result.attachment.downloadable) {
+			// listed as downloadable, then refused by Lark for good (a card image): not asked again
+			await this.index.refuse(result.attachment.messageId, result.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
 		}
 	}
 

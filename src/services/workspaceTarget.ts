@@ -1,8 +1,6 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { validateRelativeOutput } from '../core/download/pathSafety';
 import { LarkError } from '../core/errors';
-import { sanitizeFileName } from '../core/download/fileName';
 import type { Settings } from '../storage/settings';
 
 /** Where a download may write: the workspace folder is the root, the download folder inside it. */
@@ -10,7 +8,7 @@ export interface DownloadTarget {
 	folder: vscode.WorkspaceFolder;
 	/** Absolute path of the workspace folder: nothing is written outside it. */
 	root: string;
-	/** Relative folder under the root (the download folder, plus a chat subfolder if configured). */
+	/** Relative folder under the root: the download folder. */
 	directory: string;
 }
 
@@ -18,7 +16,7 @@ export interface DownloadTarget {
  * Picks the workspace folder (asking in a multi-root workspace) and the folder inside it. Refuses
  * untrusted workspaces, virtual folders and download folders that leave the workspace folder.
  */
-export async function resolveDownloadTarget(settings: Settings, chatName?: string): Promise<DownloadTarget> {
+export async function resolveDownloadTarget(settings: Settings): Promise<DownloadTarget> {
 	if (!vscode.workspace.isTrusted) {
 		throw new LarkError('validation', vscode.l10n.t('Downloads are disabled in an untrusted workspace.'), { hint: vscode.l10n.t('Trust the workspace to enable downloads.') });
 	}
@@ -34,10 +32,7 @@ export async function resolveDownloadTarget(settings: Settings, chatName?: strin
 		throw new LarkError('validation', vscode.l10n.t('Downloads need a folder on disk; {0} folders are not supported.', folder.uri.scheme));
 	}
 	const configured = settings.downloadFolder(folder.uri).trim();
-	let directory = configured === '' || configured === '.' ? '.' : refuseOutside(configured);
-	if (chatName !== undefined && settings.subfolderPerChat(folder.uri)) {
-		directory = path.posix.join(directory, sanitizeFileName(chatName) ?? 'chat');
-	}
+	const directory = configured === '' || configured === '.' ? '.' : refuseOutside(configured);
 	return { folder, root: folder.uri.fsPath, directory };
 }
 

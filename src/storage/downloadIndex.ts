@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 
 const STATE_KEY = 'larkDownloader.downloads';
+const REFUSED_KEY = 'larkDownloader.refused';
 
 /** Remembers where each attachment was saved (per workspace), so the tree can show a ✓ and Open. */
 export class DownloadIndex {
@@ -31,6 +32,17 @@ export class DownloadIndex {
 		} catch {
 			return undefined;
 		}
+	}
+
+	/** Remembers that Lark refuses to serve this attachment (a card image answered 234043), so it is not asked again. */
+	async refuse(messageId: string, key: string, reason: string): Promise<void> {
+		await this.state.update(REFUSED_KEY, { ...this.state.get<Record<string, string>>(REFUSED_KEY, {}), [`${messageId}/${key}`]: reason });
+		this._onDidChange.fire();
+	}
+
+	/** Why Lark refused this attachment before, if it did. */
+	refusal(messageId: string, key: string): string | undefined {
+		return this.state.get<Record<string, string>>(REFUSED_KEY, {})[`${messageId}/${key}`];
 	}
 
 	/** Synchronous hint for rendering; `find` confirms the file still exists. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Brand, IdentityChoice } from '../core/auth/credentials';
 import { CONFIG_SECTION } from '../constants';
+import { DEFAULT_NAME_TEMPLATE } from '../core/naming/nameTemplate';
 
 export type ConflictSetting = 'rename' | 'overwrite' | 'ask';
 
@@ -10,8 +11,9 @@ export class Settings {
 		return this.section(scope).get<string>('downloadFolder', 'lark-downloads');
 	}
 
-	subfolderPerChat(scope?: vscode.Uri): boolean {
-		return this.section(scope).get<boolean>('subfolderPerChat', false);
+	/** The file name template for downloads from the tree (see core/naming/nameTemplate). */
+	nameTemplate(scope?: vscode.Uri): string {
+		return this.section(scope).get<string>('nameTemplate', DEFAULT_NAME_TEMPLATE);
 	}
 
 	conflictPolicy(scope?: vscode.Uri): ConflictSetting {

@@ -95,7 +95,8 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 	}
 
 	private attachmentItem(node: AttachmentNode): vscode.TreeItem {
-		const { attachment } = node;
+		const refusal = this.index.refusal(node.attachment.messageId, node.attachment.key);
+		const attachment: Attachment = refusal === undefined ? node.attachment : { ...node.attachment, downloadable: false, notDownloadableReason: refusal };
 		const downloaded = attachment.downloadable && this.index.has(attachment.messageId, attachment.key);
 		const item = new vscode.TreeItem(attachmentLabel(attachment), vscode.TreeItemCollapsibleState.None);
 		item.id = `attachment:${node.message.id}:${attachment.messageId}/${attachment.key}`;

@@ -168,6 +168,8 @@ function buildMessages(server: LarkTestServer, fixtures: ImFixtures): void {
 	file('om_m04', 'file_v3_voice', 'file', 12 * KiB, 'audio/opus');
 	file('om_m05', 'file_v3_video', 'file', 90 * KiB, 'video/mp4', 'demo.mp4');
 	file('om_m05', 'img_v3_video_cover', 'image', 6 * KiB, 'image/jpeg');
+	// Card images download with type=image through the card's own message id (docs/lark-api.md §4.11).
+	file(IDS.card, 'img_v3_card', 'image', 11 * KiB, 'image/png');
 	file(IDS.post, 'img_v3_post_a', 'image', 8 * KiB, 'image/png');
 	file(IDS.post, 'img_v3_post_en', 'image', 9 * KiB, 'image/png');
 	file(IDS.post, 'file_v3_post_clip', 'file', 20 * KiB, 'video/mp4', 'clip.mp4');
@@ -199,9 +201,9 @@ function buildMessages(server: LarkTestServer, fixtures: ImFixtures): void {
 
 	const financeMessages: MessageItem[] = [
 		message('om_f01', IDS.financeChat, 'text', { text: 'Invoice for May' }, BASE_TIME + 10_000),
-		message('om_f02', IDS.financeChat, 'file', { file_key: 'file_v3_invoice', file_name: 'invoice-may.pdf' }, BASE_TIME + 20_000),
+		message('om_f02', IDS.financeChat, 'file', { file_key: 'file_v3_invoice', file_name: '季度报告 (Q2).pdf' }, BASE_TIME + 20_000),
 	];
-	file('om_f02', 'file_v3_invoice', 'file', 15 * KiB, 'application/pdf', 'invoice-may.pdf');
+	file('om_f02', 'file_v3_invoice', 'file', 15 * KiB, 'application/pdf', '季度报告 (Q2).pdf');
 
 	fixtures.containers.set(design, designMessages);
 	fixtures.containers.set(IDS.thread, threadReplies);
@@ -291,7 +293,8 @@ function handleGetChat(server: LarkTestServer, fixtures: ImFixtures, req: http.I
 		sendJson(res, 400, { code: 232011, msg: 'Operator can NOT be out of the chat.', error: { log_id: 'log-232011' } });
 		return;
 	}
-	const { chat_id: _omitted, ...details } = chat.item;
+	const details: Partial<ChatItem> = { ...chat.item };
+	delete details.chat_id;
 	sendJson(res, 200, { code: 0, msg: 'success', data: details });
 }
 

@@ -4,14 +4,16 @@ import { DownloadEngine } from '../../core/download/downloadEngine';
 import { validateRelativeOutput } from '../../core/download/pathSafety';
 import { LarkError } from '../../core/errors';
 import { LarkClient, MAX_MESSAGE_PAGE_SIZE, type ListNotice, type MessageListOptions } from '../../core/lark/larkClient';
-import type { Attachment } from '../../core/lark/model';
+import type { Attachment, Message } from '../../core/lark/model';
+import { ChatNames } from '../../core/lark/chatNames';
+import { AttachmentNaming, DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../core/naming/nameTemplate';
 import { formatBytes } from '../../core/util/formatBytes';
 import { openSession, parseIdentityChoice, secretsOf, type CliContext } from '../context';
 import { redact, type Io } from '../output';
 import { parseConflictPolicy, parsePositiveInteger } from './download';
 import { checkId, parseContainer, parseTimeRange, type Container } from './messages';
 
-export const DOWNLOAD_ALL_USAGE = 'lark-dl download-all (--chat-id oc_…|--thread-id omt_…|--message-id om_…) [--start TIME] [--end TIME] [--into DIR] [--concurrency N] [--on-conflict rename|overwrite|fail] [--as auto|user|bot]';
+export const DOWNLOAD_ALL_USAGE = 'lark-dl download-all (--chat-id oc_…|--thread-id omt_…|--message-id om_…) [--start TIME] [--end TIME] [--into DIR] [--name-template TEMPLATE] [--concurrency N] [--on-conflict rename|overwrite|fail] [--as auto|user|bot]';
 
 /** Exit status when the summary lists failures (the typed statuses 2–7 are for the command failing as a whole). */
 export const EXIT_SOME_FAILED = 1;
@@ -47,6 +49,7 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 			start: { type: 'string' },
 			end: { type: 'string' },
 			into: { type: 'string' },
+			'name-template': { type: 'string' },
 			concurrency: { type: 'string' },
 			'on-conflict': { type: 'string' },
 			as: { type: 'string' },
@@ -64,24 +67,31 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 		? { kind: 'message', messageId: checkId(messageId, 'om_', '--message-id', 'the message_id (om_…) from `lark-dl messages`') }
 		: { kind: 'container', listing: { ...parseContainer(values['chat-id'], values['thread-id']), ...parseTimeRange(values.start, values.end) } };
 	const directory = parseInto(values.into);
+	const template = parseNameTemplate(values['name-template'] ?? DEFAULT_NAME_TEMPLATE);
+	const naming = new AttachmentNaming(template, directory);
 	const concurrency = parsePositiveInteger('--concurrency', values.concurrency, 1, 16) ?? DEFAULT_BULK_CONCURRENCY;
 	const onConflict = parseConflictPolicy(values['on-conflict']);
 	const session = openSession(context, parseIdentityChoice(values.as));
 	const client = new LarkClient(session);
 	try {
 		const notices: ListNotice[] = [];
-		let attachments: Attachment[] = [];
+		const attachments: Attachment[] = [];
+		const chatNames = new ChatNames(client, context.signal);
+		const add = async (message: Message): Promise<void> => {
+			naming.addMessage(message, template.tokens.has('chat') ? await chatNames.of(message.chatId) : undefined);
+			attachments.push(...message.attachments);
+		};
 		if (source.kind === 'message') {
-			attachments = (await client.getMessage(source.messageId, context.signal)).container.attachments;
+			await add((await client.getMessage(source.messageId, context.signal)).container);
 		} else {
 			const messages = client.listMessages({ ...source.listing, sort: 'asc', pageSize: MAX_MESSAGE_PAGE_SIZE, onNotice: (notice) => notices.push(notice) }, context.signal);
 			for await (const message of messages) {
-				attachments.push(...message.attachments);
+				await add(message);
 			}
 		}
 		const summary = await bulkDownload(new DownloadEngine(session), attachments, {
 			root: context.cwd,
-			directory,
+			outputFor: naming.outputFor,
 			onConflict,
 			concurrency,
 			signal: context.signal,

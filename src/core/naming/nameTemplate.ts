@@ -26,6 +26,8 @@ export interface NamingContext {
 /** A template checked once; render() per attachment. */
 export interface NameTemplate {
 	readonly source: string;
+	/** The tokens it uses: a caller asks Lark for a chat's name only when `chat` is among them. */
+	readonly tokens: ReadonlySet<string>;
 	render(attachment: Attachment, context: NamingContext): string;
 }
 
@@ -61,7 +63,8 @@ export function parseNameTemplate(source: string): NameTemplate {
 	} catch (error) {
 		throw invalid(error instanceof LarkError ? error.message.replace(/\.$/, '') : 'it leaves the download folder');
 	}
-	return { source: template, render: (attachment, context) => renderTemplate(template, attachment, context) };
+	const tokens = new Set([...template.matchAll(TOKEN_RE)].map(([, name]) => name ?? ''));
+	return { source: template, tokens, render: (attachment, context) => renderTemplate(template, attachment, context) };
 }
 
 function renderTemplate(template: string, attachment: Attachment, context: NamingContext): string {

@@ -6,6 +6,7 @@ import type { DownloadEngine } from '../../../src/core/download/downloadEngine';
 import type { LarkError } from '../../../src/core/errors';
 import { RequestBudget } from '../../../src/core/http/requestBudget';
 import { LarkClient } from '../../../src/core/lark/larkClient';
+import { CARD_NOT_SERVED } from '../../../src/core/lark/extractAttachments';
 import type { Attachment } from '../../../src/core/lark/model';
 import { botHarness, type Harness } from '../../support/engineHarness';
 import { listFiles, sha256, sha256File, tempDir } from '../../support/fixtures';
@@ -79,11 +80,12 @@ describe('bulk download', () => {
 		const summary = await bulkDownload(harness.engine, await attachmentsOf(client, IDS.designChat), { root: work.dir, directory: 'export', onEvent: (e) => events.push(e) });
 		assert.deepEqual(summary.failed, []);
 		assert.equal(summary.cancelled, false);
-		assert.deepEqual(summary.skipped.map((s) => [s.attachment.kind, s.attachment.key]), [['sticker', 'file_v3_sticker'], ['card', 'img_v3_card'], ['folder', 'file_v3_folder']]);
-		for (const key of ['file_v3_sticker', 'img_v3_card', 'file_v3_folder']) {
+		assert.deepEqual(summary.skipped.map((s) => [s.attachment.kind, s.attachment.key]), [['sticker', 'file_v3_sticker'], ['folder', 'file_v3_folder']]);
+		for (const key of ['file_v3_sticker', 'file_v3_folder']) {
 			assert.deepEqual(server.resourceRequests(key), [], `${key} never requested`);
 		}
-		assert.equal(summary.saved.length, 13);
+		assert.equal(summary.saved.length, 14, 'the card image is downloaded too');
+		assert.ok(summary.saved.some((s) => s.attachment.kind === 'card' && s.attachment.messageId === IDS.card));
 		for (const saved of summary.saved) {
 			await expectSaved(saved.savedPath, saved.attachment.key);
 		}
@@ -93,8 +95,19 @@ describe('bulk download', () => {
 		}
 		const last = events.filter((e): e is Extract<BulkEvent, { kind: 'progress' }> => e.kind === 'progress').at(-1)?.progress;
 		const totalBytes = summary.saved.reduce((sum, s) => sum + s.sizeBytes, 0);
-		assert.deepEqual(last, { total: 16, saved: 13, failed: 0, skipped: 3, active: 0, bytesDone: totalBytes, bytesKnown: totalBytes });
-		assert.equal(events.filter((e) => e.kind === 'item-finished').length, 13);
+		assert.deepEqual(last, { total: 16, saved: 14, failed: 0, skipped: 2, active: 0, bytesDone: totalBytes, bytesKnown: totalBytes });
+		assert.equal(events.filter((e) => e.kind === 'item-finished').length, 14);
+	});
+
+	it('a card image Lark refuses (234043) is reported once as not served, without a retry or a plain GET', async () => {
+		const card = fixtures.resources.get('img_v3_card');
+		assert.ok(card);
+		card.fault = () => ({ kind: 'status', status: 400, code: 234043, msg: 'Request message id is not support.' });
+		const summary = await bulkDownload(harness.engine, await attachmentsOf(client, IDS.designChat), { root: work.dir, directory: 'export' });
+		assert.deepEqual(summary.failed, []);
+		assert.deepEqual(summary.skipped.map((s) => [s.attachment.key, s.reason]).filter(([key]) => key === 'img_v3_card'), [['img_v3_card', CARD_NOT_SERVED]]);
+		assert.equal(server.resourceRequests('img_v3_card').length, 1, 'one request: no retry, no plain-GET fallback');
+		assert.equal(summary.saved.length, 13);
 	});
 
 	it('one permission failure among many leaves the rest downloaded, byte for byte', async () => {

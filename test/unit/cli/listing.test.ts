@@ -149,6 +149,18 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 	}
 
 	describe('download-all', () => {
+		/** The local date and time of a design-chat message, as the name template writes them. */
+		function sentAt(messageId: string): { date: string; time: string } {
+			const sent = new Date(Number(fixtures.containers.get(IDS.designChat)?.find((m) => m.message_id === messageId)?.create_time));
+			const pad = (n: number) => String(n).padStart(2, '0');
+			return { date: `${sent.getFullYear()}-${pad(sent.getMonth() + 1)}-${pad(sent.getDate())}`, time: `${pad(sent.getHours())}${pad(sent.getMinutes())}${pad(sent.getSeconds())}` };
+		}
+		/** The name a nameless resource of the forwarded container gets: when, who, what, and the key's end. */
+		function nameless(kind: string, keyTail: string, ext: string): string {
+			const { date, time } = sentAt(IDS.forward);
+			return `${date} ${time} ou_alice ${kind} ${keyTail}${ext}`;
+		}
+
 		async function summaryOf(args: string[], expectedStatus: number): Promise<Envelope<SummaryData>> {
 			const result = await runCli(args, { cwd: work.dir, env });
 			assert.equal(result.status, expectedStatus, result.stderr);
@@ -168,13 +180,38 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 			const out = await summaryOf(['download-all', '--chat-id', IDS.designChat, '--into', 'export/'], 0);
 			assert.equal(out.ok, true);
 			assert.deepEqual(out.data.failed, []);
-			assert.equal(out.data.saved.length, 13);
+			assert.equal(out.data.saved.length, 14);
 			await assertBytes(out.data.saved);
-			assert.ok(out.data.saved.every((s) => path.dirname(s.saved_path) === path.join(work.dir, 'export')));
-			assert.deepEqual(out.data.skipped.map((s) => [s.message_id, s.key, s.kind]), [['om_m07', 'file_v3_sticker', 'sticker'], [IDS.card, 'img_v3_card', 'card'], ['om_m09', 'file_v3_folder', 'folder']]);
+			// the default template {chat}/{name}: the chat's name as asked of GET /im/v1/chats/{id}, once
+			assert.ok(out.data.saved.every((s) => path.dirname(s.saved_path) === path.join(work.dir, 'export', 'Design team')));
+			assert.equal(imRequests(`chats/${IDS.designChat}`).length, 1);
+			assert.deepEqual(out.data.skipped.map((s) => [s.message_id, s.key, s.kind]), [['om_m07', 'file_v3_sticker', 'sticker'], ['om_m09', 'file_v3_folder', 'folder']]);
 			assert.ok(out.data.skipped.every((s) => s.reason.length > 10));
 			const spec = out.data.saved.find((s) => s.key === 'file_v3_spec');
-			assert.equal(spec?.saved_path, path.join(work.dir, 'export', 'spec.pdf'));
+			assert.equal(spec?.saved_path, path.join(work.dir, 'export', 'Design team', 'spec.pdf'));
+			const card = out.data.saved.find((s) => s.key === 'img_v3_card');
+			assert.equal(card?.message_id, IDS.card, 'the card image, through the card\'s own message id');
+		});
+
+		it('saves a Chinese name that Lark sends as raw UTF-8 bytes (the listed name, known before the request)', async () => {
+			const out = await summaryOf(['download-all', '--chat-id', IDS.financeChat], 0);
+			assert.deepEqual(out.data.saved.map((s) => path.relative(work.dir, s.saved_path)), [path.join('Finance', '季度报告 (Q2).pdf')]);
+			await assertBytes(out.data.saved);
+			assert.deepEqual(await listFiles(work.dir), [path.join('Finance', '季度报告 (Q2).pdf')]);
+		});
+
+		it('--name-template: date, time and sender name nameless images; a bad template is refused before any request', async () => {
+			const out = await summaryOf(['download-all', '--chat-id', IDS.designChat, '--name-template', '{date}/{sender} {time} {name}'], 0);
+			const photo = out.data.saved.find((s) => s.key === 'img_v3_photo');
+			const { date, time } = sentAt('om_m02');
+			assert.equal(path.relative(work.dir, photo?.saved_path ?? ''), path.join(date, `ou_alice ${time} ${date} ${time} ou_alice image _photo.png`));
+			assert.equal(imRequests(`chats/${IDS.designChat}`).length, 0, 'no {chat} in the template: the chat name is not asked for');
+
+			const before = server.requests.length;
+			const bad = await runCli(['download-all', '--chat-id', IDS.designChat, '--name-template', '../{name}'], { cwd: work.dir, env });
+			assert.equal(bad.status, 2);
+			assert.match(JSON.parse(bad.stderr).error.message, /Invalid name template/);
+			assert.equal(server.requests.length, before);
 		});
 
 		it('one permission failure: exit 1, typed error in failed, every other file saved', async () => {
@@ -193,11 +230,12 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 		it('--message-id of a merge_forward downloads its children through the container id', async () => {
 			const out = await summaryOf(['download-all', '--message-id', IDS.forward], 0);
 			assert.deepEqual(out.data.saved.map((s) => [s.message_id, s.source_message_id, path.basename(s.saved_path)]), [
-				[IDS.forward, IDS.forwardImageChild, 'img_v3_fwd_receipt.jpg'],
+				[IDS.forward, IDS.forwardImageChild, nameless('image', 'eceipt', '.jpg')],
 				[IDS.forward, 'om_fwd_c2', 'budget.xlsx'],
-				[IDS.forward, 'om_fwd_c3', 'img_v3_fwd_chart.png'],
-				[IDS.forward, IDS.nestedVoiceChild, 'file_v3_fwd_voice.opus'],
+				[IDS.forward, 'om_fwd_c3', nameless('image', '_chart', '.png')],
+				[IDS.forward, IDS.nestedVoiceChild, nameless('voice', '_voice', '.opus')],
 			]);
+			assert.ok(out.data.saved.every((s) => path.dirname(s.saved_path) === path.join(work.dir, 'Design team')), 'the chat the container was sent in');
 			await assertBytes(out.data.saved);
 		});
 
@@ -210,7 +248,7 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 			fixtures.singles.delete(IDS.forward);
 			const out = await summaryOf(['download-all', '--chat-id', IDS.designChat], 1);
 			assert.deepEqual(out.data.failed.map((f) => [f.message_id, f.key, f.error.code]), [[IDS.forward, null, 230001]]);
-			assert.equal(out.data.saved.length, 9);
+			assert.equal(out.data.saved.length, 10);
 		});
 
 		it('a listing the bot may not read fails as a whole with the typed envelope and exit 3', async () => {

@@ -144,7 +144,7 @@ describe('LarkClient against the loopback IM endpoints', () => {
 				om_m05: ['video:file_v3_video@om_m05', 'cover:img_v3_video_cover@om_m05'],
 				om_m06: ['post-image:img_v3_post_a@om_m06', 'post-media:file_v3_post_clip@om_m06', 'cover:img_v3_post_clip_cover@om_m06', 'post-image:img_v3_post_en@om_m06'],
 				om_m07: ['sticker:file_v3_sticker@om_m07 (no)'],
-				om_m08: ['card:img_v3_card@om_m08 (no)'],
+				om_m08: ['card:img_v3_card@om_m08'],
 				om_m09: ['folder:file_v3_folder@om_m09 (no)'],
 				om_fwd: ['image:img_v3_fwd_receipt@om_fwd', 'file:file_v3_fwd_budget@om_fwd', 'post-image:img_v3_fwd_chart@om_fwd', 'audio:file_v3_fwd_voice@om_fwd'],
 				om_m11: [],
