@@ -101,7 +101,7 @@ async function main() {
 		await page.screenshot({ path: path.join(OUT, 'download-progress.png') });
 		say('download-progress.png');
 		sandbox.setBytesPerSecond(undefined); // the remaining parts at full speed
-		const saved = path.join(workspace, 'lark-downloads', keynote.name);
+		const saved = path.join(workspace, 'lark-downloads', 'Product Launch 产品发布', keynote.name); // the default name template {chat}/{name}
 		for (let i = 0; i < 600 && !fs.existsSync(saved); i++) {
 			await sleep(200);
 		}

@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LarkDownloaderApi } from '../../src/api';
 import type { AttachmentNode, ChatNode, MessageNode, TreeNode } from '../../src/views/nodes/treeNode';
+import { larkContentDisposition } from '../support/contentDisposition';
 import { bytes } from '../support/fixtures';
 import { IDS, installImFixtures, type ImFixtures } from '../support/imFixtures';
 import { LarkTestServer, type ServedResource } from '../support/larkServer';
@@ -87,11 +88,27 @@ describe('Lark Downloader in the extension host', function () {
 		assert.match(String(item.contextValue), /^lark\.attachment:(image|file):(new|downloaded)$/);
 	});
 
-	it('Download Message Resource… saves the exact bytes into the workspace download folder', async () => {
-		const resource = serve({ messageId: 'om_palette', fileKey: 'file_v3_palette', type: 'file', contentType: 'application/pdf', contentDisposition: `attachment; filename*=UTF-8''%E5%90%88%E5%90%8C.pdf`, data: bytes(700_000) });
+	it('Download Message Resource… saves the exact bytes under the Chinese name Lark sends as raw UTF-8', async () => {
+		const resource = serve({ messageId: 'om_palette', fileKey: 'file_v3_palette', type: 'file', contentType: 'application/pdf', contentDisposition: larkContentDisposition('合同.pdf'), data: bytes(700_000) });
 		const saved = await vscode.commands.executeCommand<string>('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
 		assert.strictEqual(saved, path.join(workspaceRoot, 'lark-downloads', '合同.pdf'));
 		assert.strictEqual(sha256(fs.readFileSync(saved)), sha256(resource.data));
+		assert.deepStrictEqual(errors, []);
+	});
+
+	it('Download from the tree saves a file under its chat and the name listed in the message', async () => {
+		const finance = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.financeChat);
+		assert.ok(finance);
+		const messages = (await children(finance)).filter((n): n is MessageNode => n.kind === 'message');
+		const attachment = (await Promise.all(messages.map(children))).flat().find((n): n is AttachmentNode => n.kind === 'attachment' && n.attachment.key === 'file_v3_invoice');
+		assert.ok(attachment);
+		assert.strictEqual((await treeItem(attachment)).label, '季度报告 (Q2).pdf');
+		const saved = await vscode.commands.executeCommand<string>('larkDownloader.downloadAttachment', attachment);
+		assert.strictEqual(saved, path.join(workspaceRoot, 'lark-downloads', 'Finance', '季度报告 (Q2).pdf'));
+		const served = fixtures.resources.get('file_v3_invoice');
+		assert.ok(served);
+		assert.strictEqual(sha256(fs.readFileSync(saved)), sha256(served.data));
+		assert.deepStrictEqual(fs.readdirSync(path.dirname(saved)), ['季度报告 (Q2).pdf'], 'no .part or other name beside it');
 		assert.deepStrictEqual(errors, []);
 	});
 
@@ -108,7 +125,7 @@ describe('Lark Downloader in the extension host', function () {
 		assert.ok(served);
 		const tabUri = (t: vscode.Tab): vscode.Uri | undefined => (t.input as { uri?: vscode.Uri } | undefined)?.uri;
 		const tab = await waitFor('an editor tab for the downloaded image', () =>
-			vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => tabUri(t)?.fsPath.startsWith(path.join(workspaceRoot, 'lark-downloads')) === true && tabUri(t)?.fsPath.includes(attachment.attachment.key) === true))
+			vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => tabUri(t)?.fsPath.startsWith(path.join(workspaceRoot, 'lark-downloads', 'Design team')) === true && tabUri(t)?.fsPath.endsWith('.png') === true))
 			.catch((error: Error) => {
 				const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} ${tabUri(t)?.toString() ?? '(no uri)'}`);
 				throw new Error(`${error.message}; open tabs: ${open.join(' | ')}`);

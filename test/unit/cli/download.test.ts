@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { larkContentDisposition } from '../../support/contentDisposition';
 import { bytes, listFiles, sha256, sha256File, tempDir } from '../../support/fixtures';
 import { LarkTestServer, type ServedResource } from '../../support/larkServer';
 import { runCli, startCli } from '../../support/runCli';
@@ -18,7 +19,8 @@ describe('lark-dl download (the built CLI)', () => {
 		work = await tempDir();
 		resource = server.addResource({
 			messageId: 'om_cli1', fileKey: 'file_v3_cli', type: 'file', data: bytes(300 * KiB),
-			contentType: 'application/pdf', contentDisposition: `attachment; filename*=UTF-8''%E5%90%88%E5%90%8C.pdf`,
+			// as the real server sends it: raw UTF-8 bytes in a plain filename (docs/lark-api.md §4.11)
+			contentType: 'application/pdf', contentDisposition: larkContentDisposition('合同.pdf'),
 		});
 		env = { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl };
 	});
@@ -41,6 +43,7 @@ describe('lark-dl download (the built CLI)', () => {
 		const saved = path.join(work.dir, '合同.pdf');
 		assert.deepEqual(JSON.parse(result.stdout), { ok: true, identity: 'bot', data: { saved_path: saved, size_bytes: resource.data.length } });
 		assert.equal(await sha256File(saved), sha256(resource.data));
+		assert.deepEqual(await listFiles(work.dir), ['合同.pdf'], 'the UTF-8 name on disk, nothing else');
 	});
 
 	it('--as auto uses the user token when there is one, and reports it', async () => {

@@ -210,7 +210,7 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 			const before = server.requests.length;
 			const bad = await runCli(['download-all', '--chat-id', IDS.designChat, '--name-template', '../{name}'], { cwd: work.dir, env });
 			assert.equal(bad.status, 2);
-			assert.match(JSON.parse(bad.stderr).error.message, /Invalid name template/);
+			assert.match((JSON.parse(bad.stderr) as { error: ErrorJson }).error.message, /Invalid name template/);
 			assert.equal(server.requests.length, before);
 		});
 

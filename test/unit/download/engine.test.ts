@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DownloadEngine } from '../../../src/core/download/downloadEngine';
 import type { LarkError } from '../../../src/core/errors';
+import { larkContentDisposition, rfc5987ContentDisposition } from '../../support/contentDisposition';
 import { botHarness, userHarness, type Harness } from '../../support/engineHarness';
 import { bytes, listFiles, sha256, sha256File, tempDir } from '../../support/fixtures';
 import { LarkTestServer, type ServedResource } from '../../support/larkServer';
@@ -302,7 +303,10 @@ describe('download engine against the loopback Lark server', () => {
 
 	describe('naming and conflicts', () => {
 		const cases: [string, string | undefined, string | undefined, string][] = [
-			['RFC 5987 filename* wins', `attachment; filename="fallback.pdf"; filename*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf`, 'application/pdf', '季度报告.pdf'],
+			['raw UTF-8 in a plain filename, as Lark sends it', larkContentDisposition('季度报告.pdf'), 'application/pdf', '季度报告.pdf'],
+			['RFC 5987 filename* wins', rfc5987ContentDisposition('季度报告.pdf'), 'application/pdf', '季度报告.pdf'],
+			['a percent-encoded plain filename is the real name, kept literally', 'attachment; filename="%E5%AD%A3%E5%BA%A6.pdf"', 'application/pdf', '%E5%AD%A3%E5%BA%A6.pdf'],
+			['latin1 bytes that are not UTF-8 stay latin1', 'attachment; filename="caf\u00e9.txt"', 'text/plain', 'café.txt'],
 			['plain filename', 'attachment; filename="report final.xlsx"', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'report final.xlsx'],
 			['path parts stripped', 'attachment; filename="../../etc/passwd.txt"', 'text/plain', 'passwd.txt'],
 			['Windows path stripped', 'attachment; filename="C:\\\\Windows\\\\evil.exe"', 'application/octet-stream', 'evil.exe'],

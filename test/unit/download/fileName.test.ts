@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { extensionForContentType, fileNameFromContentDisposition, numberedName, plannedRelativePath, sanitizeFileName } from '../../../src/core/download/fileName';
 
+/** A header value as Node's http exposes it: each byte of the UTF-8 encoding one latin1 char. */
+const latin1 = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+
 describe('file naming', () => {
 	describe('fileNameFromContentDisposition', () => {
 		const cases: [string | undefined, string | undefined][] = [
@@ -15,6 +18,18 @@ describe('file naming', () => {
 			['attachment', undefined],
 			[undefined, undefined],
 			['attachment; filename=my report.pdf', 'my report.pdf'],
+			// Lark: raw UTF-8 bytes in a plain filename, which Node hands over as latin1 (docs/lark-api.md §4.11)
+			[`attachment; filename="${latin1('季度报告.pdf')}"`, '季度报告.pdf'],
+			[`attachment; filename=${latin1('产品 演示.mp4')}`, '产品 演示.mp4'],
+			[`attachment; filename="${latin1('../../季度.pdf')}"`, '季度.pdf'],
+			[`attachment; filename="${latin1('CON.txt')}"`, '_CON.txt'],
+			// a plain filename is never percent-decoded: some senders' names really are "%E5…"
+			['attachment; filename="%E5%AD%A3.pdf"', '%E5%AD%A3.pdf'],
+			// latin1 bytes that are not valid UTF-8 keep their latin1 reading
+			['attachment; filename="caf\u00e9.txt"', 'café.txt'],
+			// filename* wins over a raw UTF-8 plain name, in either order
+			[`attachment; filename="${latin1('旧.pdf')}"; filename*=UTF-8''%E6%96%B0.pdf`, '新.pdf'],
+			[`attachment; filename*=UTF-8''%E6%96%B0.pdf; filename="${latin1('旧.pdf')}"`, '新.pdf'],
 		];
 		for (const [header, expected] of cases) {
 			it(`${JSON.stringify(header)} → ${JSON.stringify(expected)}`, () => {
