@@ -90,7 +90,7 @@ async function startDemo(options = {}) {
 			fs.writeFileSync(readme, '# Lark Downloader demo\n\nOpen the Lark view in the activity bar, expand a chat and download attachments:\nthey land in `lark-downloads/`.\n');
 		}
 
-		say('starting code-server (installed on first use: a few minutes, once)');
+		say('starting code-server (installed on first use: 1-3 minutes, once; cached afterwards)');
 		stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lark-demo-')); // short: VS Code puts sockets under it
 		server = new CodeServer(stateDir);
 		server.linkExtension(ROOT);
