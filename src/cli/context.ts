@@ -31,7 +31,3 @@ export function openSession(context: CliContext, choice: IdentityChoice): ApiSes
 	const tokens = selectTokenProvider(choice, context.credentials, http, USER_AGENT, user);
 	return new ApiSession(http, baseUrlOf(context.credentials), tokens, USER_AGENT, new RequestBudget());
 }
-
-export function secretsOf(credentials: Credentials): string[] {
-	return [credentials.appSecret, credentials.userAccessToken].filter((s): s is string => s !== undefined && s.trim() !== '');
-}

@@ -1,4 +1,5 @@
 import { LarkError, type ErrorType } from '../core/errors';
+import { redactSecrets } from '../core/secrets/secretRegistry';
 
 /** Exit status per error type, so scripts can branch without parsing JSON. */
 const EXIT_CODES: Record<ErrorType, number> = {
@@ -21,23 +22,11 @@ export interface Io {
 }
 
 export function printSuccess(io: Io, payload: unknown): void {
-	io.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+	io.stdout.write(`${redactSecrets(JSON.stringify(payload, null, 2))}\n`);
 }
 
 /** One JSON object on stderr; returns the exit status. */
-export function printFailure(io: Io, error: LarkError, secrets: readonly string[]): number {
-	const text = JSON.stringify({ ok: false, error: error.toJSON() }, null, 2);
-	io.stderr.write(`${redact(text, secrets)}\n`);
+export function printFailure(io: Io, error: LarkError): number {
+	io.stderr.write(`${redactSecrets(JSON.stringify({ ok: false, error: error.toJSON() }, null, 2))}\n`);
 	return EXIT_CODES[error.type];
-}
-
-/** Belt and braces: no configured secret is ever printed, whatever an error message carried. */
-export function redact(text: string, secrets: readonly string[]): string {
-	let result = text;
-	for (const secret of secrets) {
-		if (secret.length >= 4) {
-			result = result.split(secret).join('***');
-		}
-	}
-	return result;
 }

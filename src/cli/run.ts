@@ -2,8 +2,8 @@ import { credentialsFromEnvironment } from './environment';
 import { COMMANDS, USAGE_LINES } from './commands';
 import { LarkError, toLarkError } from '../core/errors';
 import { printFailure, type Io } from './output';
-import { secretsOf } from './context';
 import type { Credentials } from '../core/auth/credentials';
+import { registerSecret } from '../core/secrets/secretRegistry';
 
 const USAGE = `Usage:
 ${USAGE_LINES.map((line) => `  ${line}`).join('\n')}
@@ -27,12 +27,14 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string
 			throw new LarkError('validation', `Unknown command ${JSON.stringify(name)}.`, { hint: USAGE });
 		}
 		credentials = credentialsFromEnvironment(env);
+		registerSecret(credentials.appSecret);
+		registerSecret(credentials.userAccessToken);
 		return await command(args, { cwd, env, io, signal, credentials });
 	} catch (error) {
 		const failure = isArgumentError(error)
 			? new LarkError('validation', (error as Error).message, { hint: USAGE })
 			: toLarkError(error, signal);
-		return printFailure(io, failure, secretsOf(credentials));
+		return printFailure(io, failure);
 	}
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isLarkError, toLarkError } from '../core/errors';
 import type { Logger } from './logger';
+import { redactSecrets } from '../core/secrets/secretRegistry';
 
 export interface ErrorReporter {
 	logger: Logger;
@@ -21,7 +22,7 @@ export function reportCommandError(error: unknown, commandId: string, reporter: 
 	}
 	logger.error('commands', `${commandId} failed: ${failure.type}${failure.code === undefined ? '' : ` ${failure.code}`}: ${failure.message}${failure.logId === undefined ? '' : ` (log id ${failure.logId})`}`, isLarkError(error) ? undefined : error);
 	const showLog = vscode.l10n.t('Show Log');
-	const text = failure.hint === undefined ? failure.message : `${failure.message} ${failure.hint}`;
+	const text = redactSecrets(failure.hint === undefined ? failure.message : `${failure.message} ${failure.hint}`);
 	reporter.onShown?.(text);
 	// Not awaited: the command finishes now; the message stays until the user dismisses it.
 	void vscode.window.showErrorMessage(text, showLog).then((choice) => {

@@ -1,17 +1,12 @@
 import * as vscode from 'vscode';
+import { redactSecrets } from '../core/secrets/secretRegistry';
 
 /** The one log of the extension, tagged by component; secrets are scrubbed before writing. */
 export class Logger implements vscode.Disposable {
 	private readonly channel: vscode.LogOutputChannel;
-	private secrets: string[] = [];
 
 	constructor(name: string) {
 		this.channel = vscode.window.createOutputChannel(name, { log: true });
-	}
-
-	/** Values that must never appear in the log (app secret, tokens). */
-	setSecrets(secrets: readonly string[]): void {
-		this.secrets = secrets.filter((s) => s.length >= 4);
 	}
 
 	info(component: string, message: string): void {
@@ -35,11 +30,8 @@ export class Logger implements vscode.Disposable {
 		this.channel.dispose();
 	}
 
+	/** Every secret the process holds or obtained (core/secrets), whichever component it came from. */
 	private scrub(text: string): string {
-		let result = text.replace(/Bearer\s+[A-Za-z0-9._-]+/g, 'Bearer ***');
-		for (const secret of this.secrets) {
-			result = result.split(secret).join('***');
-		}
-		return result;
+		return redactSecrets(text);
 	}
 }

@@ -13,6 +13,7 @@ import { UserTokenProvider } from '../core/auth/userTokenProvider';
 import type { Logger } from '../platform/logger';
 import type { CredentialStore } from '../storage/credentialStore';
 import type { Settings } from '../storage/settings';
+import { registerSecret } from '../core/secrets/secretRegistry';
 
 export interface Connection {
 	session: ApiSession;
@@ -80,11 +81,12 @@ export class LarkConnection implements vscode.Disposable {
 	private async build(): Promise<Connection | undefined> {
 		const stored = await this.credentials.get();
 		if (stored === undefined) {
-			this.logger.setSecrets([]);
 			return undefined;
 		}
 		const user = await this.sessions.get();
-		this.logger.setSecrets([stored.appSecret, stored.userAccessToken ?? '', user?.accessToken ?? '', user?.refreshToken ?? '']);
+		for (const secret of [stored.appSecret, stored.userAccessToken, user?.accessToken, user?.refreshToken]) {
+			registerSecret(secret);
+		}
 		const credentials: Credentials = {
 			brand: this.settings.brand(),
 			baseUrl: this.settings.baseUrl(),

@@ -125,7 +125,7 @@ describe('Lark Downloader in the extension host', function () {
 		assert.ok(served);
 		const tabUri = (t: vscode.Tab): vscode.Uri | undefined => (t.input as { uri?: vscode.Uri } | undefined)?.uri;
 		const tab = await waitFor('an editor tab for the downloaded image', () =>
-			vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => tabUri(t)?.fsPath.startsWith(path.join(workspaceRoot, 'lark-downloads', 'Design team')) === true && tabUri(t)?.fsPath.endsWith('.png') === true))
+			vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => tabUri(t)?.fsPath.startsWith(path.join(workspaceRoot, 'lark-downloads', 'Design team')) === true))
 			.catch((error: Error) => {
 				const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} ${tabUri(t)?.toString() ?? '(no uri)'}`);
 				throw new Error(`${error.message}; open tabs: ${open.join(' | ')}`);

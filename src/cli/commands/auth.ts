@@ -64,7 +64,9 @@ async function runLogin(args: string[], context: CliContext): Promise<number> {
 			const authorization = await startDeviceAuthorization(client, scopes, { signal: context.signal });
 			printInstructions(context, authorization);
 			if (values['no-wait'] === true) {
-				printSuccess(context.io, {
+				// The one output that must carry a secret: handing the device code over is this command's job.
+				// Everything else, including errors of this very run, is scrubbed of it.
+				context.io.stdout.write(`${JSON.stringify({
 					ok: true,
 					data: {
 						verification_url: authorization.verificationUriComplete,
@@ -73,7 +75,7 @@ async function runLogin(args: string[], context: CliContext): Promise<number> {
 						expires_at: new Date(authorization.expiresAt).toISOString(),
 						next: `lark-dl auth login --device-code ${authorization.deviceCode}`,
 					},
-				});
+				}, null, 2)}\n`);
 				return 0;
 			}
 			context.io.stderr.write('Waiting for approval (Ctrl-C to stop)…\n');

@@ -8,10 +8,11 @@ import type { Attachment, Message } from '../../core/lark/model';
 import { ChatNames } from '../../core/lark/chatNames';
 import { AttachmentNaming, DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../core/naming/nameTemplate';
 import { formatBytes } from '../../core/util/formatBytes';
-import { openSession, parseIdentityChoice, secretsOf, type CliContext } from '../context';
-import { redact, type Io } from '../output';
+import { openSession, parseIdentityChoice, type CliContext } from '../context';
+import { printSuccess, type Io } from '../output';
 import { parseConflictPolicy, parsePositiveInteger } from './download';
 import { checkId, parseContainer, parseTimeRange, type Container } from './messages';
+import { redactSecrets } from '../../core/secrets/secretRegistry';
 
 export const DOWNLOAD_ALL_USAGE = 'lark-dl download-all (--chat-id oc_…|--thread-id omt_…|--message-id om_…) [--start TIME] [--end TIME] [--into DIR] [--name-template TEMPLATE] [--concurrency N] [--on-conflict rename|overwrite|fail] [--as auto|user|bot]';
 
@@ -100,7 +101,7 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 		const unlisted = notices.filter((notice) => notice.error !== undefined);
 		const ok = summary.failed.length === 0 && unlisted.length === 0 && !summary.cancelled;
 		const payload = { ok, identity: session.identity, data: summaryJson(summary, unlisted) };
-		context.io.stdout.write(`${redact(JSON.stringify(payload, null, 2), secretsOf(context.credentials))}\n`);
+		printSuccess(context.io, payload);
 		return summary.cancelled ? EXIT_CANCELLED : ok ? 0 : EXIT_SOME_FAILED;
 	} finally {
 		await session.http.close();
@@ -134,7 +135,7 @@ function createBulkProgressRenderer(stream: Io['stderr']): ((event: BulkEvent) =
 	let lastDraw = 0;
 	return (event) => {
 		if (event.kind === 'item-finished' && event.result.status === 'failed') {
-			stream.write(`\r\u001b[Kfailed ${event.result.attachment.key}: ${event.result.error.message}\n`);
+			stream.write(`\r\u001b[Kfailed ${event.result.attachment.key}: ${redactSecrets(event.result.error.message)}\n`);
 			return;
 		}
 		if (event.kind !== 'progress') {

@@ -2,6 +2,7 @@ import { LarkError } from '../errors';
 import type { HttpClient } from '../http/httpClient';
 import { TenantTokenProvider } from './tenantTokenProvider';
 import { StaticTokenProvider, type TokenProvider } from './tokenProvider';
+import { registerSecret } from '../secrets/secretRegistry';
 
 export type Brand = 'feishu' | 'lark';
 export type IdentityChoice = 'auto' | 'user' | 'bot';
@@ -57,6 +58,8 @@ export function selectTokenProvider(
 	userAgent: string,
 	signedInUser?: TokenProvider,
 ): TokenProvider {
+	registerSecret(credentials.appSecret);
+	registerSecret(credentials.userAccessToken);
 	const userToken = credentials.userAccessToken?.trim();
 	const hasApp = (credentials.appId?.trim() ?? '') !== '' && (credentials.appSecret?.trim() ?? '') !== '';
 	if (choice !== 'bot') {

@@ -3,6 +3,7 @@ import { sleep } from '../util/sleep';
 import { failureOf, oauthError, type OAuthClient } from './oauthClient';
 import { fetchUserInfo } from './userInfo';
 import { grantedTokensFrom, type GrantedTokens, type UserTokenSet } from './userTokens';
+import { registerSecret } from '../secrets/secretRegistry';
 
 /**
  * What the tool asks for: reading messages, chats and their resources as the user (lark-api.md §2.1,
@@ -82,6 +83,7 @@ export async function startDeviceAuthorization(client: OAuthClient, scopes: read
 	if (typeof deviceCode !== 'string' || deviceCode === '' || typeof userCode !== 'string' || userCode === '' || typeof uri !== 'string' || uri === '') {
 		throw new LarkError('protocol', 'The device authorization answer lacks device_code, user_code or verification_uri.', { httpStatus: reply.status, logId: reply.logId });
 	}
+	registerSecret(deviceCode);
 	return {
 		deviceCode,
 		userCode,

@@ -3,6 +3,7 @@ import { errorFromResponse, readLimited } from '../http/errorResponse';
 import type { HttpClient } from '../http/httpClient';
 import { classifyLarkCode } from '../larkErrorCodes';
 import type { Identity, TokenProvider } from './tokenProvider';
+import { registerSecret } from '../secrets/secretRegistry';
 
 export const TENANT_TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 
@@ -80,6 +81,7 @@ export class TenantTokenProvider implements TokenProvider {
 		}
 		const lifetimeMs = (typeof body.expire === 'number' && body.expire > 0 ? body.expire : 7200) * 1000;
 		const margin = Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2);
+		registerSecret(body.tenant_access_token);
 		this.cached = { token: body.tenant_access_token, refreshAt: this.now() + lifetimeMs - margin };
 		return body.tenant_access_token;
 	}

@@ -5,6 +5,7 @@ import { SignInRequiredError } from './signInRequired';
 import { refreshUserTokens } from './tokenRefresh';
 import type { Identity, TokenProvider } from './tokenProvider';
 import { freshnessOf, type UserTokenSet } from './userTokens';
+import { registerSecret } from '../secrets/secretRegistry';
 
 /** Where a user's tokens live between runs: a 0600 file for the CLI, SecretStorage in VS Code. */
 export interface UserTokenStore {
@@ -43,6 +44,8 @@ export class UserTokenProvider implements TokenProvider {
 		private readonly options: UserTokenProviderOptions = {},
 	) {
 		this.tokens = tokens;
+		registerSecret(tokens.accessToken);
+		registerSecret(tokens.refreshToken);
 		this.now = options.now ?? Date.now;
 	}
 

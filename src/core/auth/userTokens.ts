@@ -1,4 +1,5 @@
 import { LarkError } from '../errors';
+import { registerSecret } from '../secrets/secretRegistry';
 
 /** A signed-in user's tokens. Times are epoch milliseconds. */
 export interface UserTokenSet {
@@ -55,6 +56,8 @@ export function grantedTokensFrom(body: Record<string, unknown>, now: number, pr
 		: previous !== undefined
 			? { refreshToken: previous.refreshToken, refreshExpiresAt: previous.refreshExpiresAt }
 			: { refreshToken: '', refreshExpiresAt: expiresAt };
+	registerSecret(accessToken);
+	registerSecret(refresh.refreshToken);
 	return { accessToken, expiresAt, ...refresh, scope: nonEmptyString(body.scope) ?? previous?.scope ?? '' };
 }
 

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { LarkError } from '../errors';
 import { classifyHttpStatus, classifyLarkCode } from '../larkErrorCodes';
 import { discardBody, type HttpResponse } from './httpClient';
+import { redactSecrets } from '../secrets/secretRegistry';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -67,7 +68,8 @@ export async function errorFromResponse(response: HttpResponse): Promise<LarkErr
 	if (parsed !== undefined && typeof parsed.code === 'number') {
 		const code = parsed.code;
 		const codeClass = classifyLarkCode(code) ?? statusClass;
-		const msg = typeof parsed.msg === 'string' && parsed.msg !== '' ? parsed.msg : `Lark error ${code}`;
+		// A server may echo what we sent (a token, the app secret): never let it into a message we print.
+		const msg = typeof parsed.msg === 'string' && parsed.msg !== '' ? redactSecrets(parsed.msg) : `Lark error ${code}`;
 		const logId = typeof parsed.error?.log_id === 'string' ? parsed.error.log_id : headerLogId;
 		let message = `${msg} (Lark code ${code}, HTTP ${response.status})`;
 		if (codeClass.type === 'scope') {
@@ -83,7 +85,7 @@ export async function errorFromResponse(response: HttpResponse): Promise<LarkErr
 			tokenRejected: codeClass.tokenRejected ?? false,
 		});
 	}
-	return new LarkError(statusClass.type, `HTTP ${response.status} from ${new URL(response.url).host}: ${describeBody(text, response.headers['content-type'])}`, {
+	return new LarkError(statusClass.type, `HTTP ${response.status} from ${new URL(response.url).host}: ${redactSecrets(describeBody(text, response.headers['content-type']))}`, {
 		hint: statusClass.hint,
 		logId: headerLogId,
 		httpStatus: response.status,
