@@ -13,6 +13,8 @@ export type Fault =
 	| { kind: 'short'; bytes: number }
 	| { kind: 'truncate'; after: number }
 	| { kind: 'overflow'; extra: number }
+	/** Answers without Content-Length and ends cleanly after `bytes` bytes (fewer or more than the resource). */
+	| { kind: 'unframed'; bytes: number }
 	| { kind: 'total'; total: number }
 	| { kind: 'reset' }
 	| { kind: 'redirect'; to: string }
@@ -372,6 +374,11 @@ function serveResource(req: http.IncomingMessage, res: http.ServerResponse, reso
 	if (fault?.kind === 'overflow') {
 		res.writeHead(status, headers); // no Content-Length: chunked, so the extra bytes arrive
 		res.end(Buffer.concat([body, Buffer.alloc(fault.extra, 0x41)]));
+		return;
+	}
+	if (fault?.kind === 'unframed') {
+		res.writeHead(status, headers); // chunked: the end of the body is the only length there is
+		res.end(fault.bytes <= body.length ? body.subarray(0, fault.bytes) : Buffer.concat([body, Buffer.alloc(fault.bytes - body.length, 0x42)]));
 		return;
 	}
 	headers['content-length'] = String(body.length);

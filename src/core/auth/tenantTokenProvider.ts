@@ -60,7 +60,10 @@ export class TenantTokenProvider implements TokenProvider {
 		});
 		if (response.status >= 400) {
 			const error = await errorFromResponse(response);
-			throw new LarkError(error.type === 'api' ? 'auth' : error.type, `Could not get a tenant access token: ${error.message}`, {
+			// A 4xx without a known code is about the credentials; a 5xx or a gateway's HTML page is the server's
+			// problem: it stays `api` and retryable, so it is retried like any other server error.
+			const serverSide = error.httpStatus !== undefined && error.httpStatus >= 500;
+			throw new LarkError(error.type === 'api' && !serverSide ? 'auth' : error.type, `Could not get a tenant access token: ${error.message}`, {
 				code: error.code, hint: error.hint ?? 'Check LARK_APP_ID and LARK_APP_SECRET.', logId: error.logId, httpStatus: error.httpStatus,
 				retryable: error.retryable, retryAfterSeconds: error.retryAfterSeconds,
 			});

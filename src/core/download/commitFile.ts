@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { LarkError } from '../errors';
 import { pathExists } from '../util/pathExists';
 import { numberedName } from './fileName';
+import { createOrReplacePart, createPart } from './partFile';
 
 export type ConflictPolicy = 'rename' | 'overwrite' | 'fail';
 
@@ -21,13 +22,13 @@ export function conflictError(file: string): LarkError {
  */
 export async function openFreePart(directory: string, fileName: string, policy: ConflictPolicy): Promise<{ fileName: string; file: FileHandle }> {
 	if (policy === 'overwrite') {
-		return { fileName, file: await fs.open(path.join(directory, `${fileName}.part`), 'w+') };
+		return { fileName, file: await createOrReplacePart(path.join(directory, `${fileName}.part`)) };
 	}
 	for (let n = 0; n <= MAX_NUMBERED; n++) {
 		const candidate = n === 0 ? fileName : numberedName(fileName, n);
 		if (!(await pathExists(path.join(directory, candidate)))) {
 			try {
-				return { fileName: candidate, file: await fs.open(path.join(directory, `${candidate}.part`), 'wx+') };
+				return { fileName: candidate, file: await createPart(path.join(directory, `${candidate}.part`)) };
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
 					throw error;

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import type { Identity } from '../auth/tokenProvider';
 import { LarkError, toLarkError } from '../errors';
 import { classifyLarkCode } from '../larkErrorCodes';
-import { pathExists } from '../util/pathExists';
 import type { ApiSession, RetryNotice } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { commitPartFile, openFreePart, type ConflictPolicy } from './commitFile';
@@ -12,9 +11,10 @@ import { formatRange, parseContentRange } from './contentRange';
 import { extensionOf, plannedRelativePath } from './fileName';
 import { resolveInsideRoot, validateRelativeOutput } from './pathSafety';
 import type { DownloadListener } from './progress';
-import { planParts, RangeSet } from './rangeSet';
+import { countParts, planParts, RangeSet } from './rangeSet';
 import { resourcePath, validateResourceRef, type ResourceRef } from './resource';
-import { readResumeRecord, resourceIdentity, resumeRecordPath, writeResumeRecord } from './resumeState';
+import { openExistingPart, plainFileSize } from './partFile';
+import { claimedEnd, readResumeRecord, resourceIdentity, resumeRecordPath, writeResumeRecord } from './resumeState';
 import { writeBodyAt } from './writeBody';
 
 export const DEFAULT_PROBE_SIZE = 128 * 1024;
@@ -113,7 +113,19 @@ export class DownloadEngine {
 		const recordPath = resumeRecordPath(directory, identity);
 		const record = await readResumeRecord(recordPath, identity);
 		const requested = output ?? null;
-		if (record !== undefined && record.requested === requested && (await pathExists(path.join(directory, record.partName)))) {
+		// Resume only into a plain file of ours that holds at least what the record claims; anything else (a
+		// link, a truncated .part after a power cut) means the record is stale: start over, touching no other file.
+		const partSize = record === undefined ? undefined : await plainFileSize(path.join(directory, record.partName));
+		const usable = record !== undefined && partSize !== undefined && partSize >= claimedEnd(record);
+		if (record !== undefined && !usable) {
+			// The record's own .part (validation allows no other name), too short to be trusted: ours to clean,
+			// so that the fresh download gets the name the user asked for.
+			if (partSize !== undefined) {
+				await fs.rm(path.join(directory, record.partName), { force: true });
+			}
+			await fs.rm(recordPath, { force: true });
+		}
+		if (record !== undefined && usable && record.requested === requested) {
 			const target: Target = { directory, fileName: record.fileName, partPath: path.join(directory, record.partName), recordPath, identity, requested };
 			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed), record.validator);
 			if (resumed !== 'changed') {
@@ -167,7 +179,7 @@ class Transfer {
 		this.bytesDone = completed.size;
 		const resumedBytes = completed.size;
 		try {
-			this.file = await fs.open(this.target.partPath, 'r+');
+			this.file = await openExistingPart(this.target.partPath, { truncate: false });
 			this.emitStarted(resumedBytes);
 			await this.fetchMissingParts();
 			return await this.finish(resumedBytes);
@@ -235,9 +247,10 @@ class Transfer {
 				if (range.start !== 0) {
 					throw new LarkError('protocol', `The first ranged response started at byte ${range.start}, not 0.`, { retryable: true });
 				}
-				this.total = range.total;
+				this.total = checkedTotal(range.total);
 			} else if (response.status === 200) {
-				this.total = contentLength(response);
+				const length = contentLength(response);
+				this.total = length === undefined ? undefined : checkedTotal(length);
 			} else {
 				throw unexpectedStatus(response.status);
 			}
@@ -275,10 +288,13 @@ class Transfer {
 
 	private async fetchMissingParts(): Promise<void> {
 		const total = this.requireTotal();
-		const parts = planParts(this.completed.missing(total), this.options.partSize ?? DEFAULT_PART_SIZE);
-		if (parts.length === 0) {
+		const gaps = this.completed.missing(total);
+		const partSize = this.options.partSize ?? DEFAULT_PART_SIZE;
+		const partCount = countParts(gaps, partSize);
+		if (partCount === 0) {
 			return;
 		}
+		const parts = planParts(gaps, partSize);
 		const inner = new AbortController();
 		const forwardAbort = (): void => inner.abort(this.signal?.reason);
 		this.signal?.addEventListener('abort', forwardAbort, { once: true });
@@ -286,9 +302,9 @@ class Transfer {
 			inner.abort(this.signal.reason);
 		}
 		let firstError: unknown;
-		const queue = [...parts];
+		const nextPart = (): { start: number; end: number } | undefined => parts.next().value ?? undefined;
 		const worker = async (): Promise<void> => {
-			for (let part = queue.shift(); part !== undefined && firstError === undefined; part = queue.shift()) {
+			for (let part = nextPart(); part !== undefined && firstError === undefined; part = nextPart()) {
 				try {
 					await this.fetchPart(part.start, part.end, inner.signal);
 				} catch (error) {
@@ -297,7 +313,7 @@ class Transfer {
 				}
 			}
 		};
-		const workers = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, parts.length));
+		const workers = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, partCount));
 		try {
 			await Promise.all(Array.from({ length: workers }, worker));
 		} finally {
@@ -389,7 +405,9 @@ class Transfer {
 			await file.truncate(0);
 			this.completed = new RangeSet();
 			this.bytesDone = 0;
-			const result = await writeBodyAt(response.body, file, 0, length, (n) => this.countBytes(n), this.signal);
+			// A size the probe declared is the size: a restart without Content-Length may not deliver more or less.
+			const expected = length ?? expectedTotal;
+			const result = await writeBodyAt(response.body, file, 0, expected, (n) => this.countBytes(n), this.signal);
 			if (result.error !== undefined) {
 				throw result.error;
 			}
@@ -422,18 +440,23 @@ class Transfer {
 
 	/** Keeps a resumable .part (with its record) after cancel or network trouble; removes everything else. */
 	private async fail(error: LarkError): Promise<LarkError> {
-		await this.file?.close().catch(() => undefined);
-		this.file = undefined;
 		if (this.target.partPath === '') {
+			await this.closeFile();
 			return error;
 		}
 		const keep = this.ranged && this.total !== undefined && this.completed.size > 0 && (RESUMABLE_TYPES.has(error.type) || error.retryable);
 		if (keep) {
-			await this.persist().catch(() => undefined);
+			await this.persist().catch(() => undefined); // while the .part is open: it is synced first
+			await this.closeFile();
 		} else {
 			await this.discard();
 		}
 		return error;
+	}
+
+	private async closeFile(): Promise<void> {
+		await this.file?.close().catch(() => undefined);
+		this.file = undefined;
 	}
 
 	private async discard(): Promise<void> {
@@ -457,7 +480,16 @@ class Transfer {
 			...(this.validator === undefined ? {} : { validator: this.validator }),
 			completed: this.completed.toJSON(),
 		};
-		this.persistChain = this.persistChain.then(() => writeResumeRecord(this.target.recordPath, snapshot));
+		// The record only ever claims bytes already on the disk: the .part is synced before it is written.
+		const file = this.file;
+		this.persistChain = this.persistChain.then(async () => {
+			try {
+				await file?.datasync();
+			} catch {
+				return; // not durable (e.g. closed meanwhile): the previous record, which claims less, stays
+			}
+			await writeResumeRecord(this.target.recordPath, snapshot);
+		});
 		return this.persistChain;
 	}
 
@@ -527,6 +559,21 @@ function assertIdentityEncoding(response: HttpResponse): void {
 			hint: 'A proxy may be compressing responses; bypass it for the Open API host.',
 		});
 	}
+}
+
+/**
+ * No Lark file comes near this (the docs say 100 MB, ranged downloads of a few hundred MB are reported); a
+ * larger declared size is a broken or hostile answer, refused before anything is planned or written.
+ */
+export const MAX_RESOURCE_BYTES = 2 ** 40; // 1 TiB
+
+function checkedTotal(total: number): number {
+	if (total > MAX_RESOURCE_BYTES) {
+		throw new LarkError('protocol', `The server declared a size of ${total} bytes, more than any Lark file can have (1 TiB); nothing was written.`, {
+			hint: 'A proxy or server error; try again later.',
+		});
+	}
+	return total;
 }
 
 function contentLength(response: HttpResponse): number | undefined {

@@ -53,13 +53,19 @@ export class RangeSet {
 	}
 }
 
-/** Splits gaps into parts of at most `partSize` bytes (inclusive end, as Range headers want). */
-export function planParts(gaps: readonly Interval[], partSize: number): { start: number; end: number }[] {
-	const parts: { start: number; end: number }[] = [];
+/**
+ * Splits gaps into parts of at most `partSize` bytes (inclusive end, as Range headers want), one at a time:
+ * a server's declared size costs no memory up front, whatever it claims.
+ */
+export function* planParts(gaps: readonly Interval[], partSize: number): Generator<{ start: number; end: number }, void, undefined> {
 	for (const [gapStart, gapEnd] of gaps) {
 		for (let start = gapStart; start < gapEnd; start += partSize) {
-			parts.push({ start, end: Math.min(start + partSize, gapEnd) - 1 });
+			yield { start, end: Math.min(start + partSize, gapEnd) - 1 };
 		}
 	}
-	return parts;
+}
+
+/** How many parts planParts() yields for these gaps. */
+export function countParts(gaps: readonly Interval[], partSize: number): number {
+	return gaps.reduce((sum, [start, end]) => sum + Math.ceil((end - start) / partSize), 0);
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Interval } from './rangeSet';
 import type { ResourceRef } from './resource';
@@ -32,21 +32,70 @@ export function resumeRecordPath(directory: string, identity: string): string {
 	return path.join(directory, `.lark-dl-${digest}.resume.json`);
 }
 
+/**
+ * The record for `identity`, or undefined when there is none or it cannot be trusted. A record is data anyone
+ * with access to the folder can edit: it may only name `<its file>.part` beside itself, with sorted ranges
+ * inside its total. It is read without following a symlink.
+ */
 export async function readResumeRecord(file: string, identity: string): Promise<ResumeRecord | undefined> {
+	let handle;
 	try {
-		const record = JSON.parse(await fs.readFile(file, 'utf8')) as ResumeRecord;
-		const valid = record.version === VERSION && record.resource === identity && Number.isSafeInteger(record.total)
-			&& Array.isArray(record.completed) && typeof record.partName === 'string' && typeof record.fileName === 'string'
-			&& path.basename(record.partName) === record.partName && path.basename(record.fileName) === record.fileName;
-		return valid ? record : undefined;
+		handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+		const stat = await handle.stat();
+		if (!stat.isFile() || stat.size > MAX_RECORD_BYTES) {
+			return undefined;
+		}
+		const record = JSON.parse(await handle.readFile('utf8')) as ResumeRecord;
+		return isTrustworthy(record, identity) ? record : undefined;
 	} catch {
 		return undefined;
+	} finally {
+		await handle?.close().catch(() => undefined);
 	}
 }
 
-/** Written to a temp file and renamed, so a crash never leaves a half-written record. */
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+function isTrustworthy(record: ResumeRecord, identity: string): boolean {
+	if (record.version !== VERSION || record.resource !== identity || typeof record.fileName !== 'string' || typeof record.partName !== 'string') {
+		return false;
+	}
+	if (record.fileName === '' || path.basename(record.fileName) !== record.fileName || record.fileName.startsWith('.') || record.partName !== `${record.fileName}.part`) {
+		return false;
+	}
+	if (!Number.isSafeInteger(record.total) || record.total <= 0 || !Array.isArray(record.completed)) {
+		return false;
+	}
+	let previousEnd = 0;
+	for (const interval of record.completed) {
+		if (!Array.isArray(interval) || interval.length !== 2) {
+			return false;
+		}
+		const [start, end] = interval as unknown[];
+		if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || (start as number) < previousEnd || (end as number) <= (start as number) || (end as number) > record.total) {
+			return false;
+		}
+		previousEnd = end as number;
+	}
+	return record.requested === null || typeof record.requested === 'string';
+}
+
+/** The highest byte offset a record claims to hold (its `.part` must be at least this long). */
+export function claimedEnd(record: Pick<ResumeRecord, 'completed'>): number {
+	return record.completed.reduce((max, [, end]) => Math.max(max, end), 0);
+}
+
+/**
+ * Written to a new temp file (exclusive create, random name: nothing planted can be written through) and
+ * renamed over the record, so a crash never leaves a half-written one; the temp file never outlives a failure.
+ */
 export async function writeResumeRecord(file: string, record: Omit<ResumeRecord, 'version'>): Promise<void> {
-	const temp = `${file}.${process.pid}.tmp`;
-	await fs.writeFile(temp, JSON.stringify({ version: VERSION, ...record }));
-	await fs.rename(temp, file);
+	const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+	try {
+		await fs.writeFile(temp, JSON.stringify({ version: VERSION, ...record }), { flag: 'wx' });
+		await fs.rename(temp, file);
+	} catch (error) {
+		await fs.rm(temp, { force: true }).catch(() => undefined);
+		throw error;
+	}
 }

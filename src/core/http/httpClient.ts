@@ -36,8 +36,9 @@ const TRANSIENT_SOCKET_CODES = new Set([
 /**
  * The one HTTP entry point of the core, on Node's own `http`/`https` with keep-alive agents: chosen by
  * measurement over node-fetch, built-in fetch and undici (lowest CPU and memory per byte, fastest for
- * ranged parts; docs/http-client-benchmark.md). Redirects are followed here so that `Authorization`
- * is dropped whenever a redirect leaves the origin the credentials were meant for.
+ * ranged parts; docs/http-client-benchmark.md). Redirects are followed here so that credentials never
+ * leave the origin they were meant for: `Authorization` is dropped, and a request with a body (all of
+ * ours carry credentials) is refused rather than re-sent elsewhere.
  */
 export class HttpClient {
 	private readonly httpAgent: http.Agent;
@@ -74,6 +75,14 @@ export class HttpClient {
 				throw new LarkError('protocol', `Refusing to follow a redirect to ${url.protocol} URL.`);
 			}
 			if (url.origin !== originalOrigin) {
+				// Every request with a body carries credentials (app_secret, client_secret, a refresh token or a
+				// device code): a 307/308 would re-send it, so it never follows a redirect to another origin.
+				if (body !== undefined && response.status !== 303) {
+					throw new LarkError('protocol', `Refusing to send credentials to ${url.origin}: ${originalOrigin} redirected a sign-in request there.`, {
+						httpStatus: response.status,
+						hint: 'A proxy or a wrong base URL redirects the token endpoint; check the Open API base URL.',
+					});
+				}
 				headers = withoutHeader(headers, 'authorization');
 			}
 			if (response.status === 303) {

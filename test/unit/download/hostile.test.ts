@@ -1,0 +1,261 @@
+// A hostile server and a hostile download folder (docs/security.md): planted links, tampered resume records,
+// answers of the wrong size, absurd sizes, credentials redirected elsewhere. Each test checks what is on disk
+// afterwards, byte for byte, and what was sent where.
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { OAuthClient } from '../../../src/core/auth/oauthClient';
+import { TenantTokenProvider } from '../../../src/core/auth/tenantTokenProvider';
+import type { DownloadEngine } from '../../../src/core/download/downloadEngine';
+import type { LarkError } from '../../../src/core/errors';
+import { HttpClient } from '../../../src/core/http/httpClient';
+import { USER_AGENT } from '../../../src/core/version';
+import { botHarness, type Harness } from '../../support/engineHarness';
+import { bytes, listFiles, sha256, sha256File, tempDir } from '../../support/fixtures';
+import { LarkTestServer, sendJson, type ServedResource } from '../../support/larkServer';
+
+const KiB = 1024;
+const PROBE = 128 * KiB;
+const NAME = 'file_v3_key1.pdf';
+
+describe('a hostile server, a hostile folder', () => {
+	let server: LarkTestServer;
+	let work: { dir: string; cleanup: () => Promise<void> };
+	let outside: { dir: string; cleanup: () => Promise<void> };
+	let victim: string;
+	const victimBytes = Buffer.from('the user\'s own file, outside the download folder\n');
+	let harness: Harness;
+
+	beforeEach(async () => {
+		server = await new LarkTestServer().start();
+		work = await tempDir();
+		outside = await tempDir();
+		victim = path.join(outside.dir, 'victim.txt');
+		await fs.writeFile(victim, victimBytes);
+		harness = botHarness(server);
+	});
+
+	afterEach(async () => {
+		await harness.close();
+		await server.stop();
+		await work.cleanup();
+		await outside.cleanup();
+	});
+
+	function serve(size: number, extra: Partial<ServedResource> = {}): ServedResource {
+		return server.addResource({ messageId: 'om_msg1', fileKey: 'file_v3_key1', type: 'file', data: bytes(size), contentType: 'application/pdf', ...extra });
+	}
+
+	function download(resource: ServedResource, options: Partial<Parameters<DownloadEngine['download']>[1]> = {}) {
+		return harness.engine.download({ messageId: resource.messageId, fileKey: resource.fileKey, type: resource.type }, { root: work.dir, partSize: 256 * KiB, concurrency: 1, ...options });
+	}
+
+	async function failure(promise: Promise<unknown>): Promise<LarkError> {
+		return promise.then(() => assert.fail('expected a failure'), (error: LarkError) => error);
+	}
+
+	async function assertVictimIntact(): Promise<void> {
+		assert.deepEqual(await fs.readFile(victim), victimBytes, 'the file outside the folder is untouched');
+		assert.ok((await fs.lstat(victim)).isFile());
+	}
+
+	/** An interrupted ranged download: a .part and its record, as a real first run leaves them. */
+	async function interrupted(size: number): Promise<ServedResource> {
+		const failing = new Set([2, 3, 4, 5, 6]);
+		const resource = serve(size, { fault: ({ index }) => (failing.has(index) ? { kind: 'reset' } : undefined) });
+		assert.equal((await failure(download(resource))).type, 'network');
+		resource.fault = undefined;
+		return resource;
+	}
+
+	const recordFile = async (): Promise<string> => {
+		const name = (await listFiles(work.dir)).find((f) => f.startsWith('.lark-dl-') && f.endsWith('.resume.json'));
+		assert.ok(name, 'a resume record');
+		return path.join(work.dir, name);
+	};
+
+	describe('planted links', () => {
+		it('a symlinked .part is never written through with --on-conflict overwrite: clear io error, outside file intact', async () => {
+			const resource = serve(300 * KiB);
+			await fs.symlink(victim, path.join(work.dir, `${NAME}.part`));
+			const error = await failure(download(resource, { onConflict: 'overwrite' }));
+			assert.equal(error.type, 'io');
+			assert.match(error.message, /symbolic link.*refusing to write through it/);
+			await assertVictimIntact();
+			assert.ok(!(await listFiles(work.dir)).includes(NAME), 'nothing saved');
+		});
+
+		it('a hard-linked .part (another name of an outside file) is refused too', async () => {
+			const resource = serve(300 * KiB);
+			await fs.link(victim, path.join(work.dir, `${NAME}.part`)).catch(() => undefined);
+			try {
+				await fs.lstat(path.join(work.dir, `${NAME}.part`));
+			} catch {
+				return; // the two temp dirs are on different file systems: no hard link possible, nothing to test
+			}
+			const error = await failure(download(resource, { onConflict: 'overwrite' }));
+			assert.equal(error.type, 'io');
+			assert.match(error.message, /hard link/);
+			await assertVictimIntact();
+		});
+
+		it('a record plus a symlinked .part: the record is dropped, the link untouched, a plain file saved', async () => {
+			const resource = await interrupted(PROBE + 4 * 256 * KiB);
+			const part = path.join(work.dir, `${NAME}.part`);
+			await fs.rm(part);
+			await fs.symlink(victim, part);
+			const result = await download(resource);
+			await assertVictimIntact();
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.ok((await fs.lstat(result.savedPath)).isFile(), 'the saved file is a regular file, not a link');
+			assert.equal(result.resumedBytes, 0, 'nothing taken from the link');
+		});
+
+		it('the saved file is never a link, even when a link already stands at its name (overwrite)', async () => {
+			const resource = serve(300 * KiB);
+			await fs.symlink(victim, path.join(work.dir, NAME));
+			const result = await download(resource, { onConflict: 'overwrite' });
+			assert.equal(result.savedPath, path.join(work.dir, NAME));
+			assert.ok((await fs.lstat(result.savedPath)).isFile());
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			await assertVictimIntact();
+		});
+	});
+
+	describe('tampered resume records', () => {
+		it('a record naming an ordinary file of the user as its .part is discarded: the file stays, the download is whole', async () => {
+			const resource = await interrupted(PROBE + 4 * 256 * KiB);
+			const notes = path.join(work.dir, 'notes.txt');
+			const notesBytes = Buffer.from('my notes — must survive\n'.repeat(20_000));
+			await fs.writeFile(notes, notesBytes);
+			const file = await recordFile();
+			const record = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+			await fs.writeFile(file, JSON.stringify({ ...record, partName: 'notes.txt', completed: [[0, notesBytes.length]] }));
+			const result = await download(resource);
+			assert.deepEqual(await fs.readFile(notes), notesBytes, 'notes.txt untouched');
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.equal(result.resumedBytes, 0);
+		});
+
+		for (const [title, change] of [
+			['ranges beyond its size', (r: Record<string, unknown>) => ({ ...r, completed: [[0, Number(r.total) + 10]] })],
+			['overlapping ranges', () => ({ completed: [[0, 100], [50, 200]] })],
+			['a file name with a folder in it', () => ({ fileName: '../escaped.pdf', partName: '../escaped.pdf.part' })],
+			['a hidden file name', () => ({ fileName: '.bashrc', partName: '.bashrc.part' })],
+		] as const) {
+			it(`a record with ${title} is not trusted`, async () => {
+				const resource = await interrupted(PROBE + 2 * 256 * KiB);
+				const file = await recordFile();
+				const record = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+				await fs.writeFile(file, JSON.stringify({ ...record, ...change(record) }));
+				const result = await download(resource);
+				assert.equal(result.savedPath, path.join(work.dir, NAME));
+				assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+				assert.equal(result.resumedBytes, 0);
+				assert.deepEqual(await listFiles(work.dir), [NAME], 'the stale .part and record are cleaned, no "(1)" copy');
+			});
+		}
+
+		it('a record claiming more than its .part holds (a power cut) starts over under the same name instead of failing forever', async () => {
+			const resource = await interrupted(PROBE + 4 * 256 * KiB);
+			await fs.truncate(path.join(work.dir, `${NAME}.part`), 1000);
+			const result = await download(resource);
+			assert.equal(result.savedPath, path.join(work.dir, NAME));
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.deepEqual(await listFiles(work.dir), [NAME]);
+		});
+	});
+
+	describe('answers of the wrong size', () => {
+		for (const delta of [1000, -1000]) {
+			it(`a whole-body restart without Content-Length delivering ${delta > 0 ? 'more' : 'less'} than the declared size is never saved`, async () => {
+				const size = PROBE + 2 * 256 * KiB;
+				// probe 206 (size known), then the server ignores Range, then answers 200 unframed with size ± 1000
+				const resource = serve(size, { fault: ({ index }) => (index === 0 ? undefined : index === 1 ? { kind: 'ignoreRange' } : { kind: 'unframed', bytes: size + delta }) });
+				const error = await failure(download(resource));
+				assert.ok(['protocol', 'network'].includes(error.type), `${error.type}: ${error.message}`);
+				assert.deepEqual((await listFiles(work.dir)).filter((f) => !f.startsWith('.lark-dl-')), [], 'no file of the wrong size, no .part');
+			});
+		}
+
+		it('a Content-Range total of 1 PiB fails at once with a protocol error, nothing planned or written', async () => {
+			const resource = serve(300 * KiB, { fault: () => ({ kind: 'total', total: 2 ** 50 }) });
+			const started = process.memoryUsage().heapUsed;
+			const error = await failure(download(resource));
+			assert.equal(error.type, 'protocol');
+			assert.match(error.message, /more than any Lark file can have/);
+			assert.ok(process.memoryUsage().heapUsed - started < 64 * 1024 * 1024, 'no part list was built');
+			assert.deepEqual(await listFiles(work.dir), []);
+			assert.equal(server.resourceRequests().length, 1);
+		});
+	});
+
+	describe('credentials and redirects', () => {
+		let elsewhere: LarkTestServer;
+		beforeEach(async () => {
+			elsewhere = await new LarkTestServer({ hostName: 'localhost' }).start();
+		});
+		afterEach(async () => {
+			await elsewhere.stop();
+		});
+
+		const redirectTo = (target: LarkTestServer, pattern: RegExp): void => {
+			server.route('POST', pattern, (req, res) => {
+				res.writeHead(307, { location: `${target.baseUrl}${req.url ?? ''}` });
+				res.end();
+			});
+		};
+
+		it('a 307 from the tenant-token endpoint to another host: app_secret is not posted there', async () => {
+			redirectTo(elsewhere, /^\/open-apis\/auth\/v3\/tenant_access_token\/internal$/);
+			const http = new HttpClient();
+			try {
+				const tokens = new TenantTokenProvider(http, server.baseUrl, server.appId, server.appSecret, USER_AGENT);
+				const error = await failure(tokens.getToken());
+				assert.equal(error.type, 'protocol');
+				assert.match(error.message, /Refusing to send credentials/);
+				assert.deepEqual(elsewhere.requests, [], 'nothing reached the other host');
+			} finally {
+				await http.close();
+			}
+		});
+
+		it('a 307 from the OAuth token endpoint: client_secret and refresh token are not posted to another host', async () => {
+			redirectTo(elsewhere, /^\/open-apis\/authen\/v2\/oauth\/token$/);
+			const http = new HttpClient();
+			try {
+				const client = new OAuthClient(http, { appId: server.appId, appSecret: server.appSecret, baseUrl: server.baseUrl, accountsUrl: server.baseUrl }, USER_AGENT);
+				const error = await failure(client.token({ grant_type: 'refresh_token', refresh_token: 'r-secret-refresh' }));
+				assert.match(error.message, /Refusing to send credentials/);
+				assert.deepEqual(elsewhere.requests, []);
+			} finally {
+				await http.close();
+			}
+		});
+
+		it('an HTML 502 from the token endpoint is a server error (api, retried), not bad credentials', async () => {
+			let calls = 0;
+			server.route('POST', /^\/open-apis\/auth\/v3\/tenant_access_token\/internal$/, (_req, res) => {
+				if (++calls > 2) {
+					return false; // then the real endpoint answers
+				}
+				res.writeHead(502, { 'content-type': 'text/html' });
+				res.end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
+				return true;
+			});
+			const resource = serve(100 * KiB);
+			const result = await download(resource);
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.equal(calls, 3, 'two 502s retried, then a token');
+		});
+
+		it('the same rule for the error type when the 502 persists', async () => {
+			server.route('POST', /^\/open-apis\/auth\/v3\/tenant_access_token\/internal$/, (_req, res) => {
+				sendJson(res, 502, { code: 502, msg: 'bad gateway' });
+			});
+			const error = await failure(download(serve(100 * KiB)));
+			assert.equal(error.type, 'api');
+			assert.equal(error.retryable, true);
+		});
+	});
+});
