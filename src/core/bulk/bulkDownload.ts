@@ -73,6 +73,7 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 	const tracker = new ProgressTracker(attachments.length, results.filter((r) => r !== undefined).length, options.onEvent);
 	const pending = attachments.flatMap((attachment, index) => (attachment.downloadable ? [{ index, attachment }] : []));
 	const signal = options.signal;
+	const savedThisRun = new Set<string>();
 
 	const downloadOne = async (index: number, attachment: Attachment): Promise<BulkItemResult> => {
 		options.onEvent?.({ kind: 'item-started', attachment });
@@ -84,6 +85,7 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 				root: options.root,
 				...(output === undefined ? { directory: options.directory } : { output }),
 				onConflict: options.onConflict,
+				savedThisRun,
 				partSize: options.partSize,
 				concurrency: options.partConcurrency,
 				signal,

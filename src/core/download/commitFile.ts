@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { LarkError } from '../errors';
 import { pathExists } from '../util/pathExists';
 import { numberedName } from './fileName';
-import { createOrReplacePart, createPart } from './partFile';
+import { createPart, openExistingPart, plainFileSize } from './partFile';
+import { partNamesInRecords } from './resumeState';
 
 export type ConflictPolicy = 'rename' | 'overwrite' | 'fail';
 
@@ -16,30 +17,61 @@ export function conflictError(file: string): LarkError {
 	});
 }
 
+/** Final paths of the downloads running in this process: reserved before any await, so no two share a .part. */
+const running = new Set<string>();
+
+export interface ClaimedPart {
+	fileName: string;
+	file: FileHandle;
+	/** Ends the claim (after the commit or the cleanup); the name is free for the next download. */
+	release: () => void;
+}
+
 /**
- * Claims a free name by creating its .part exclusively, so two downloads that want the same name
- * at the same time never share one .part (the second gets the next numbered name, or `fail`).
+ * Claims a free name by creating its .part exclusively, so two downloads that want the same name never share
+ * one .part, in one process or two (the second gets the next numbered name, or `fail`). With `overwrite` an
+ * existing final file may be replaced, but neither one a running download is writing nor one in `siblings`
+ * (what the same bulk run saved already): two attachments of one run that want one name are both kept, and
+ * its summary says what is on disk. A `.part` already there is reused only when it is an orphan of ours — a
+ * plain file no resume record claims (a crash before its record was written, a record that was corrupt and
+ * discarded); one that belongs to another download (its record names it) is left alone.
  */
-export async function openFreePart(directory: string, fileName: string, policy: ConflictPolicy): Promise<{ fileName: string; file: FileHandle }> {
-	if (policy === 'overwrite') {
-		return { fileName, file: await createOrReplacePart(path.join(directory, `${fileName}.part`)) };
-	}
+export async function openFreePart(directory: string, fileName: string, policy: ConflictPolicy, siblings: ReadonlySet<string> = new Set()): Promise<ClaimedPart> {
 	for (let n = 0; n <= MAX_NUMBERED; n++) {
 		const candidate = n === 0 ? fileName : numberedName(fileName, n);
-		if (!(await pathExists(path.join(directory, candidate)))) {
-			try {
-				return { fileName: candidate, file: await createPart(path.join(directory, `${candidate}.part`)) };
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-					throw error;
-				}
+		const finalPath = path.join(directory, candidate);
+		if (!running.has(finalPath) && !siblings.has(finalPath)) {
+			running.add(finalPath);
+			const file = policy !== 'overwrite' && (await pathExists(finalPath)) ? undefined : await claimPart(directory, `${candidate}.part`).catch((error: unknown) => {
+				running.delete(finalPath);
+				throw error;
+			});
+			if (file !== undefined) {
+				return { fileName: candidate, file, release: () => running.delete(finalPath) };
 			}
+			running.delete(finalPath);
 		}
 		if (policy === 'fail') {
-			throw conflictError(path.join(directory, candidate));
+			throw conflictError(finalPath);
 		}
 	}
 	throw new LarkError('io', `No free file name for ${fileName} in ${directory}.`);
+}
+
+/** A new .part, or an orphan .part of ours reused (emptied); undefined when the name belongs to another download. */
+async function claimPart(directory: string, partName: string): Promise<FileHandle | undefined> {
+	const partPath = path.join(directory, partName);
+	try {
+		return await createPart(partPath);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+			throw error;
+		}
+	}
+	if ((await plainFileSize(partPath)) === undefined || (await partNamesInRecords(directory)).has(partName)) {
+		return undefined; // a link, a folder, or another download's .part (running, or waiting to be resumed)
+	}
+	return openExistingPart(partPath, { truncate: true });
 }
 
 /**

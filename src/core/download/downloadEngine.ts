@@ -13,8 +13,10 @@ import { resolveInsideRoot, validateRelativeOutput } from './pathSafety';
 import type { DownloadListener } from './progress';
 import { countParts, planParts, RangeSet } from './rangeSet';
 import { resourcePath, validateResourceRef, type ResourceRef } from './resource';
-import { openExistingPart, plainFileSize } from './partFile';
-import { claimedEnd, readResumeRecord, resourceIdentity, resumeRecordPath, writeResumeRecord } from './resumeState';
+import { openExistingPart } from './partFile';
+import { inspectPriorState } from './priorState';
+import { lockResource } from './resourceLock';
+import { readResumeRecord, resourceIdentity, resourceLockPath, resumeRecordPath, writeResumeRecord } from './resumeState';
 import { writeBodyAt } from './writeBody';
 
 export const DEFAULT_PROBE_SIZE = 128 * 1024;
@@ -30,6 +32,11 @@ export interface DownloadOptions {
 	/** Relative folder under `root` for server-named files (ignored when `output` is given). */
 	directory?: string;
 	onConflict?: ConflictPolicy;
+	/**
+	 * Files saved by the same bulk run; filled in by each download. `overwrite` never replaces one of them, so
+	 * two attachments that want one name are both kept and the run's summary matches what is on disk.
+	 */
+	savedThisRun?: Set<string>;
 	partSize?: number;
 	probeSize?: number;
 	/** Parts fetched at once; 1 is strictly sequential. */
@@ -111,21 +118,31 @@ export class DownloadEngine {
 		const directory = await this.targetDirectory(options, output);
 		const identity = resourceIdentity(ref, this.session.baseUrl);
 		const recordPath = resumeRecordPath(directory, identity);
-		const record = await readResumeRecord(recordPath, identity);
-		const requested = output ?? null;
-		// Resume only into a plain file of ours that holds at least what the record claims; anything else (a
-		// link, a truncated .part after a power cut) means the record is stale: start over, touching no other file.
-		const partSize = record === undefined ? undefined : await plainFileSize(path.join(directory, record.partName));
-		const usable = record !== undefined && partSize !== undefined && partSize >= claimedEnd(record);
-		if (record !== undefined && !usable) {
-			// The record's own .part (validation allows no other name), too short to be trusted: ours to clean,
-			// so that the fresh download gets the name the user asked for.
-			if (partSize !== undefined) {
-				await fs.rm(path.join(directory, record.partName), { force: true });
+		// The lock lives beside the record, so the folder must exist; one we made and left empty goes again.
+		const created = await fs.mkdir(directory, { recursive: true });
+		try {
+			const lock = await lockResource(resourceLockPath(recordPath), `${ref.messageId}/${ref.fileKey}`);
+			try {
+				return await this.downloadLocked(ref, options, output, directory, identity, recordPath);
+			} finally {
+				await lock.release();
 			}
-			await fs.rm(recordPath, { force: true });
+		} finally {
+			if (created !== undefined) {
+				await removeEmptyFolders(directory, created);
+			}
 		}
-		if (record !== undefined && usable && record.requested === requested) {
+	}
+
+	private async downloadLocked(ref: ResourceRef, options: DownloadOptions, output: string | undefined, directory: string, identity: string, recordPath: string): Promise<DownloadResult> {
+		const requested = output ?? null;
+		const prior = await inspectPriorState(directory, recordPath, identity, requested);
+		if (prior.kind === 'committed') {
+			options.onEvent?.({ kind: 'finished', savedPath: prior.savedPath, sizeBytes: prior.sizeBytes });
+			return { savedPath: prior.savedPath, sizeBytes: prior.sizeBytes, identity: this.session.identity, resumedBytes: prior.sizeBytes };
+		}
+		if (prior.kind === 'resume') {
+			const record = prior.record;
 			const target: Target = { directory, fileName: record.fileName, partPath: path.join(directory, record.partName), recordPath, identity, requested };
 			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed), record.validator);
 			if (resumed !== 'changed') {
@@ -158,6 +175,8 @@ class Transfer {
 	private bytesDone = 0;
 	private ranged = true;
 	private persistChain: Promise<void> = Promise.resolve();
+	/** Frees the claimed name for other downloads of this process (see openFreePart). */
+	private releaseName: () => void = () => undefined;
 	private readonly url: string;
 	private readonly signal: AbortSignal | undefined;
 
@@ -204,15 +223,17 @@ class Transfer {
 				contentType: probe.headers['content-type'],
 			}));
 			const policy = this.options.onConflict ?? 'rename';
-			const claimed = await openFreePart(this.target.directory, requestedName, policy);
+			const claimed = await openFreePart(this.target.directory, requestedName, policy, this.options.savedThisRun);
+			this.releaseName = claimed.release;
 			this.target = { ...this.target, fileName: claimed.fileName, partPath: path.join(this.target.directory, `${claimed.fileName}.part`) };
 			this.file = claimed.file;
+			this.ranged = probe.status === 206;
+			await this.persist();
 			this.emitStarted(0);
-			if (probe.status === 206) {
+			if (this.ranged) {
 				await this.writeProbe(probe);
 				await this.fetchMissingParts();
 			} else {
-				this.ranged = false;
 				await this.streamWhole(probe);
 			}
 			return await this.finish(0);
@@ -323,6 +344,7 @@ class Transfer {
 			// The server stopped honouring Range: never splice; restart with one whole-body GET.
 			this.options.onEvent?.({ kind: 'restarted', reason: 'The server ignored a range request; downloading the whole file again.' });
 			this.ranged = false;
+			await this.persist(); // the ranges recorded so far no longer describe the .part
 			await this.streamWhole(undefined);
 			return;
 		}
@@ -433,6 +455,8 @@ class Transfer {
 		const root = await fs.realpath(this.options.root);
 		await resolveInsideRoot(root, path.relative(root, path.join(this.target.directory, this.target.fileName)));
 		const savedPath = await commitPartFile(this.target.partPath, path.join(this.target.directory, this.target.fileName), this.options.onConflict ?? 'rename');
+		this.options.savedThisRun?.add(savedPath);
+		this.releaseName();
 		await fs.rm(this.target.recordPath, { force: true });
 		this.options.onEvent?.({ kind: 'finished', savedPath, sizeBytes: size });
 		return { savedPath, sizeBytes: size, identity: this.session.identity, resumedBytes };
@@ -457,28 +481,34 @@ class Transfer {
 	private async closeFile(): Promise<void> {
 		await this.file?.close().catch(() => undefined);
 		this.file = undefined;
+		this.releaseName();
 	}
 
 	private async discard(): Promise<void> {
-		await this.file?.close().catch(() => undefined);
-		this.file = undefined;
+		await this.closeFile();
 		await fs.rm(this.target.partPath, { force: true });
 		await fs.rm(this.target.recordPath, { force: true });
 	}
 
 	/** Records verified ranges; serialised so concurrent parts never interleave writes of the record. */
+	/**
+	 * Records which resource the .part belongs to and which bytes are verified. Written from the moment the .part
+	 * is claimed, so a .part of ours always has a record (a rerun then knows it may reuse or clean it); a
+	 * whole-body download is recorded as not resumable (total null).
+	 */
 	private persist(): Promise<void> {
-		if (!this.ranged || this.total === undefined || this.target.partPath === '') {
+		if (this.target.partPath === '') {
 			return this.persistChain;
 		}
+		const resumable = this.ranged && this.total !== undefined;
 		const snapshot = {
 			resource: this.target.identity,
 			requested: this.target.requested,
 			fileName: this.target.fileName,
 			partName: path.basename(this.target.partPath),
-			total: this.total,
-			...(this.validator === undefined ? {} : { validator: this.validator }),
-			completed: this.completed.toJSON(),
+			total: resumable ? this.total ?? null : null,
+			...(this.validator === undefined || !resumable ? {} : { validator: this.validator }),
+			completed: resumable ? this.completed.toJSON() : [],
 		};
 		// The record only ever claims bytes already on the disk: the .part is synced before it is written.
 		const file = this.file;
@@ -519,6 +549,20 @@ class Transfer {
 			throw new LarkError('protocol', 'The resource size is unknown.');
 		}
 		return this.total;
+	}
+}
+
+/** Removes `directory` and its parents up to and including `topmost` while they are empty (what mkdir made). */
+async function removeEmptyFolders(directory: string, topmost: string): Promise<void> {
+	for (let current = directory; ; current = path.dirname(current)) {
+		try {
+			await fs.rmdir(current); // fails on a folder that is not empty: then it, and its parents, stay
+		} catch {
+			return;
+		}
+		if (current === topmost || path.dirname(current) === current) {
+			return;
+		}
 	}
 }
 

@@ -16,7 +16,8 @@ export interface ResumeRecord {
 	partName: string;
 	/** The --output the user asked for (null for a server-named file): another request is another download. */
 	requested: string | null;
-	total: number;
+	/** null: a whole-body download (the server ignored Range), which cannot be resumed. */
+	total: number | null;
 	/** The resource's strong ETag when the server sent one. */
 	validator?: string;
 	completed: Interval[];
@@ -37,7 +38,34 @@ export function resumeRecordPath(directory: string, identity: string): string {
  * with access to the folder can edit: it may only name `<its file>.part` beside itself, with sorted ranges
  * inside its total. It is read without following a symlink.
  */
+/** The `.part` names the resume records in `directory` claim, whichever resource they belong to. */
+export async function partNamesInRecords(directory: string): Promise<Set<string>> {
+	const names = new Set<string>();
+	for (const entry of await fs.readdir(directory).catch(() => [] as string[])) {
+		if (!RECORD_NAME.test(entry)) {
+			continue;
+		}
+		const record = await readRecordFile(path.join(directory, entry));
+		if (record !== undefined && isTrustworthy(record, record.resource)) {
+			names.add(record.partName);
+		}
+	}
+	return names;
+}
+
+const RECORD_NAME = /^\.lark-dl-[0-9a-f]{16}\.resume\.json$/;
+
+/** The lock file of a resource's download (core/download/resourceLock), beside its record. */
+export function resourceLockPath(recordPath: string): string {
+	return recordPath.replace(/\.resume\.json$/, '.lock');
+}
+
 export async function readResumeRecord(file: string, identity: string): Promise<ResumeRecord | undefined> {
+	const record = await readRecordFile(file);
+	return record !== undefined && isTrustworthy(record, identity) ? record : undefined;
+}
+
+async function readRecordFile(file: string): Promise<ResumeRecord | undefined> {
 	let handle;
 	try {
 		handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -45,8 +73,7 @@ export async function readResumeRecord(file: string, identity: string): Promise<
 		if (!stat.isFile() || stat.size > MAX_RECORD_BYTES) {
 			return undefined;
 		}
-		const record = JSON.parse(await handle.readFile('utf8')) as ResumeRecord;
-		return isTrustworthy(record, identity) ? record : undefined;
+		return JSON.parse(await handle.readFile('utf8')) as ResumeRecord;
 	} catch {
 		return undefined;
 	} finally {
@@ -63,16 +90,17 @@ function isTrustworthy(record: ResumeRecord, identity: string): boolean {
 	if (record.fileName === '' || path.basename(record.fileName) !== record.fileName || record.fileName.startsWith('.') || record.partName !== `${record.fileName}.part`) {
 		return false;
 	}
-	if (!Number.isSafeInteger(record.total) || record.total <= 0 || !Array.isArray(record.completed)) {
+	if (!Array.isArray(record.completed) || (record.total === null ? record.completed.length > 0 : !Number.isSafeInteger(record.total) || record.total <= 0)) {
 		return false;
 	}
+	const total = record.total ?? 0;
 	let previousEnd = 0;
 	for (const interval of record.completed) {
 		if (!Array.isArray(interval) || interval.length !== 2) {
 			return false;
 		}
 		const [start, end] = interval as unknown[];
-		if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || (start as number) < previousEnd || (end as number) <= (start as number) || (end as number) > record.total) {
+		if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || (start as number) < previousEnd || (end as number) <= (start as number) || (end as number) > total) {
 			return false;
 		}
 		previousEnd = end as number;

@@ -3,10 +3,13 @@
 // afterwards, byte for byte, and what was sent where.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { OAuthClient } from '../../../src/core/auth/oauthClient';
 import { TenantTokenProvider } from '../../../src/core/auth/tenantTokenProvider';
 import type { DownloadEngine } from '../../../src/core/download/downloadEngine';
+import { openExistingPart } from '../../../src/core/download/partFile';
+import { resourceIdentity, resourceLockPath, resumeRecordPath } from '../../../src/core/download/resumeState';
 import type { LarkError } from '../../../src/core/errors';
 import { HttpClient } from '../../../src/core/http/httpClient';
 import { USER_AGENT } from '../../../src/core/version';
@@ -75,27 +78,44 @@ describe('a hostile server, a hostile folder', () => {
 	};
 
 	describe('planted links', () => {
-		it('a symlinked .part is never written through with --on-conflict overwrite: clear io error, outside file intact', async () => {
-			const resource = serve(300 * KiB);
-			await fs.symlink(victim, path.join(work.dir, `${NAME}.part`));
-			const error = await failure(download(resource, { onConflict: 'overwrite' }));
-			assert.equal(error.type, 'io');
-			assert.match(error.message, /symbolic link.*refusing to write through it/);
-			await assertVictimIntact();
-			assert.ok(!(await listFiles(work.dir)).includes(NAME), 'nothing saved');
-		});
+		for (const policy of ['overwrite', 'rename'] as const) {
+			it(`a symlinked .part is never opened (--on-conflict ${policy}): the link and the outside file stay, a plain file is saved beside`, async () => {
+				const resource = serve(300 * KiB);
+				const planted = path.join(work.dir, `${NAME}.part`);
+				await fs.symlink(victim, planted);
+				const result = await download(resource, { onConflict: policy });
+				await assertVictimIntact();
+				assert.equal(await fs.readlink(planted), victim, 'the planted link is not ours to touch');
+				assert.equal(result.savedPath, path.join(work.dir, 'file_v3_key1 (1).pdf'));
+				assert.ok((await fs.lstat(result.savedPath)).isFile());
+				assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			});
+		}
 
-		it('a hard-linked .part (another name of an outside file) is refused too', async () => {
+		it('a hard-linked .part (another name of an outside file) is never written either', async () => {
 			const resource = serve(300 * KiB);
-			await fs.link(victim, path.join(work.dir, `${NAME}.part`)).catch(() => undefined);
+			const planted = path.join(work.dir, `${NAME}.part`);
 			try {
-				await fs.lstat(path.join(work.dir, `${NAME}.part`));
+				await fs.link(victim, planted);
 			} catch {
 				return; // the two temp dirs are on different file systems: no hard link possible, nothing to test
 			}
-			const error = await failure(download(resource, { onConflict: 'overwrite' }));
-			assert.equal(error.type, 'io');
-			assert.match(error.message, /hard link/);
+			const result = await download(resource, { onConflict: 'overwrite' });
+			await assertVictimIntact();
+			assert.notEqual(result.savedPath, path.join(work.dir, NAME));
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+		});
+
+		it('openExistingPart refuses a symlink and a hard link with a clear io error', async () => {
+			const link = path.join(work.dir, 'a.part');
+			await fs.symlink(victim, link);
+			const symlinkError = await failure(openExistingPart(link, { truncate: true }));
+			assert.equal(symlinkError.type, 'io');
+			assert.match(symlinkError.message, /symbolic link.*refusing to write through it/);
+			const hard = path.join(work.dir, 'b.part');
+			if (await fs.link(victim, hard).then(() => true, () => false)) {
+				assert.match((await failure(openExistingPart(hard, { truncate: true }))).message, /hard link/);
+			}
 			await assertVictimIntact();
 		});
 
@@ -111,14 +131,14 @@ describe('a hostile server, a hostile folder', () => {
 			assert.equal(result.resumedBytes, 0, 'nothing taken from the link');
 		});
 
-		it('the saved file is never a link, even when a link already stands at its name (overwrite)', async () => {
+		it('a link standing at the final name is never written through (overwrite): refused, nothing left behind', async () => {
 			const resource = serve(300 * KiB);
 			await fs.symlink(victim, path.join(work.dir, NAME));
-			const result = await download(resource, { onConflict: 'overwrite' });
-			assert.equal(result.savedPath, path.join(work.dir, NAME));
-			assert.ok((await fs.lstat(result.savedPath)).isFile());
-			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			const error = await failure(download(resource, { onConflict: 'overwrite' }));
+			assert.equal(error.type, 'validation');
+			assert.match(error.message, /outside the download folder through a symlink/);
 			await assertVictimIntact();
+			assert.deepEqual(await listFiles(work.dir), [NAME], 'only the planted link: no .part, no record, no lock');
 		});
 	});
 
@@ -161,6 +181,83 @@ describe('a hostile server, a hostile folder', () => {
 			await fs.truncate(path.join(work.dir, `${NAME}.part`), 1000);
 			const result = await download(resource);
 			assert.equal(result.savedPath, path.join(work.dir, NAME));
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.deepEqual(await listFiles(work.dir), [NAME]);
+		});
+	});
+
+	describe('nothing stuck', () => {
+		it('a .part of ours without a record (a crash before it was written) is reused: the rerun gets the name', async () => {
+			const resource = serve(300 * KiB);
+			await fs.writeFile(path.join(work.dir, `${NAME}.part`), bytes(5000));
+			const result = await download(resource);
+			assert.equal(result.savedPath, path.join(work.dir, NAME));
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.deepEqual(await listFiles(work.dir), [NAME]);
+		});
+
+		it('another download\'s .part (its record names it) is left alone: waiting to be resumed', async () => {
+			const other = await interrupted(PROBE + 2 * 256 * KiB); // file_v3_key1.pdf.part + its record
+			const second = server.addResource({ messageId: 'om_msg2', fileKey: 'file_v3_key2', type: 'file', data: bytes(200 * KiB), contentType: 'application/pdf' });
+			const result = await download(second, { output: NAME, onConflict: 'overwrite' });
+			assert.equal(result.savedPath, path.join(work.dir, 'file_v3_key1 (1).pdf'));
+			const resumed = await download(other);
+			assert.equal(resumed.savedPath, path.join(work.dir, NAME));
+			assert.ok(resumed.resumedBytes > 0, 'the first download still resumes');
+			assert.equal(await sha256File(resumed.savedPath), sha256(other.data));
+		});
+
+		it('an interrupted download asked again for another output cleans its old .part', async () => {
+			const resource = await interrupted(PROBE + 2 * 256 * KiB);
+			const result = await download(resource, { output: 'a.bin' });
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.deepEqual(await listFiles(work.dir), ['a.bin'], 'no stale .part or record of the first attempt');
+		});
+
+		it('a crash between linking the file into place and removing the .part: the rerun sees it is done', async () => {
+			const resource = await interrupted(PROBE + 2 * 256 * KiB);
+			const part = path.join(work.dir, `${NAME}.part`);
+			// finish the download for real, then put the state back to "linked, .part not yet removed"
+			const done = await download(resource);
+			await fs.link(done.savedPath, part);
+			const file = await recordFile().catch(() => undefined);
+			assert.equal(file, undefined, 'the record went with the successful run');
+			await fs.writeFile(resumeRecordPath(work.dir, resourceIdentity({ messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' }, server.baseUrl)), JSON.stringify({
+				version: 1, resource: resourceIdentity({ messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' }, server.baseUrl), fileName: NAME, partName: `${NAME}.part`,
+				requested: null, total: resource.data.length, completed: [[0, resource.data.length]],
+			}));
+			const before = server.resourceRequests().length;
+			const again = await download(resource);
+			assert.equal(again.savedPath, done.savedPath);
+			assert.equal(server.resourceRequests().length, before, 'nothing downloaded again');
+			assert.deepEqual(await listFiles(work.dir), [NAME], 'no second name, no "(1)" copy');
+		});
+
+		it('a second download of the same resource while the first runs is refused clearly; the first finishes intact', async () => {
+			const resource = serve(PROBE + 4 * 256 * KiB, { fault: ({ index }) => (index === 1 ? { kind: 'stall', afterBytes: 1000 } : undefined) });
+			const slow = botHarness(server, { idleTimeoutMs: 300 }); // the stalled part fails after 300 ms, then is retried
+			try {
+				const ref = { messageId: resource.messageId, fileKey: resource.fileKey, type: resource.type };
+				const first = slow.engine.download(ref, { root: work.dir, partSize: 256 * KiB, concurrency: 1 });
+				while (server.resourceRequests().length < 2) {
+					await new Promise((resolve) => setTimeout(resolve, 5));
+				}
+				const error = await failure(download(resource));
+				assert.equal(error.type, 'io');
+				assert.match(error.message, /already being downloaded into this folder by another run/);
+				const result = await first;
+				assert.equal(await sha256File(result.savedPath), sha256(resource.data), 'the first run is not disturbed');
+				assert.deepEqual(await listFiles(work.dir), [NAME]);
+			} finally {
+				await slow.close();
+			}
+		});
+
+		it('the lock of a process that is gone is taken over', async () => {
+			const resource = serve(100 * KiB);
+			const identity = resourceIdentity({ messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' }, server.baseUrl);
+			await fs.writeFile(resourceLockPath(resumeRecordPath(work.dir, identity)), JSON.stringify({ pid: 2 ** 22 + 17, host: os.hostname() }));
+			const result = await download(resource);
 			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
 			assert.deepEqual(await listFiles(work.dir), [NAME]);
 		});
