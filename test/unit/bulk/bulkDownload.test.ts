@@ -202,6 +202,22 @@ describe('bulk download', () => {
 		assert.deepEqual(summary.skipped.map((s) => [s.attachment.key, s.reason]), [['st', 'sticker']]);
 	});
 
+	it('with overwrite too, two attachments of one run that want one name are both kept, and the summary says where', async () => {
+		const served = addImageChat(server, fixtures, 'oc_twins', 3);
+		for (const resource of served) {
+			resource.contentDisposition = 'attachment; filename="photo.png"';
+		}
+		await fs.writeFile(path.join(work.dir, 'photo.png'), 'an older photo.png, which overwrite may replace');
+		const summary = await bulkDownload(harness.engine, await attachmentsOf(client, 'oc_twins'), { root: work.dir, concurrency: 3, onConflict: 'overwrite' });
+		assert.deepEqual(summary.failed.map((f) => f.error.message), []);
+		const saved = summary.saved.map((s) => path.basename(s.savedPath)).sort();
+		assert.deepEqual(saved, ['photo (1).png', 'photo (2).png', 'photo.png']);
+		for (const item of summary.saved) {
+			await expectSaved(item.savedPath, item.attachment.key); // each path holds exactly the bytes the summary says
+		}
+		assert.deepEqual((await listFiles(work.dir)).sort(), saved);
+	});
+
 	it('two attachments with the same file name are both kept', async () => {
 		const served = addImageChat(server, fixtures, 'oc_same', 4);
 		for (const resource of served) {

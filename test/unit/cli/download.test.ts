@@ -153,6 +153,18 @@ describe('lark-dl download (the built CLI)', () => {
 		assert.match(result.stderr, /\*\*\*/);
 	});
 
+	it('never prints the tenant token it obtained, when the server echoes it back (bot identity)', async () => {
+		resource.fault = () => ({ kind: 'status', status: 400, code: 1234, msg: `token ${[...server.validTokens].join(' ')} is not allowed here` });
+		const result = await runCli(baseArgs(), { cwd: work.dir, env });
+		assert.notEqual(result.status, 0);
+		const issued = [...server.validTokens].filter((t) => t.startsWith('t-'));
+		assert.equal(issued.length, 1, 'a tenant token was issued and echoed');
+		for (const secret of [...issued, server.appSecret]) {
+			assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), `secret leaked: ${result.stderr}`);
+		}
+		assert.match(result.stderr, /token \*\*\* is not allowed here/);
+	});
+
 	it('--on-conflict fail refuses an existing file; the default keeps both', async () => {
 		await fs.writeFile(path.join(work.dir, '合同.pdf'), 'mine');
 		const refused = await runCli([...baseArgs(), '--on-conflict', 'fail'], { cwd: work.dir, env });

@@ -251,6 +251,21 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 			assert.equal(out.data.saved.length, 10);
 		});
 
+		it('the summary never carries the tenant token, also when a failed item\'s error echoes it', async () => {
+			const served = addImageChat(server, fixtures, 'oc_echo', 2);
+			const echoing = served[1];
+			assert.ok(echoing);
+			echoing.fault = () => ({ kind: 'status', status: 400, code: 234002, msg: `denied for ${[...server.validTokens].join(', ')}` });
+			const result = await runCli(['download-all', '--chat-id', 'oc_echo'], { cwd: work.dir, env });
+			assert.equal(result.status, 1, result.stderr);
+			const tokens = [...server.validTokens].filter((t) => t.startsWith('t-'));
+			assert.ok(tokens.length > 0);
+			for (const secret of [...tokens, server.appSecret]) {
+				assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), 'secret leaked');
+			}
+			assert.match(result.stdout, /denied for \*\*\*/);
+		});
+
 		it('a listing the bot may not read fails as a whole with the typed envelope and exit 3', async () => {
 			fixtures.deniedChats.add(IDS.financeChat);
 			const result = await runCli(['download-all', '--chat-id', IDS.financeChat], { cwd: work.dir, env });
