@@ -79,6 +79,36 @@ export function toLarkError(error: unknown, signal?: AbortSignal): LarkError {
 	if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) {
 		return cancelledError(error);
 	}
+	const local = localFileError(error);
+	if (local !== undefined) {
+		return local;
+	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new LarkError('api', message, { cause: error });
+}
+
+/** Errno codes of sockets, not files (the HTTP client types those as `network` itself). */
+const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ENOTFOUND', 'EADDRINUSE', 'EADDRNOTAVAIL', 'ENETDOWN', 'EHOSTDOWN']);
+
+const LOCAL_HINTS: Record<string, string> = {
+	ENOSPC: 'The disk is full. Free some space, then run the download again: it continues where it stopped.',
+	EDQUOT: 'Your disk quota is used up. Free some space, then run the download again.',
+	EROFS: 'The download folder is on a read-only file system. Choose another folder.',
+	EACCES: 'No permission to write in the download folder. Choose another folder or fix its permissions.',
+	EPERM: 'The operation is not permitted in the download folder. Choose another folder or fix its permissions.',
+	ENAMETOOLONG: 'The file name is too long for this file system. Choose a shorter name or folder.',
+	EISDIR: 'A folder stands where the file should go. Rename or remove it.',
+	ENOTDIR: 'A file stands where a folder should be. Rename or remove it.',
+	EMFILE: 'Too many files are open. Close some programs and try again.',
+	EIO: 'The disk reported an error. Check the disk, then try again.',
+};
+
+/** A failed file-system call (it has an errno code and a syscall) is a local problem: `io`, not a server error. */
+export function localFileError(error: unknown): LarkError | undefined {
+	const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+	if (typeof code !== 'string' || typeof syscall !== 'string' || !/^E[A-Z]+$/.test(code) || SOCKET_CODES.has(code)) {
+		return undefined;
+	}
+	const message = error instanceof Error ? error.message : code;
+	return new LarkError('io', `Could not ${syscall} a file in the download folder: ${message}`, { hint: LOCAL_HINTS[code], cause: error });
 }

@@ -4,6 +4,7 @@ import { LarkError } from '../errors';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const MAX_SEGMENT_BYTES = 240;
 
 function refuse(message: string): LarkError {
 	return new LarkError('validation', message, {
@@ -32,6 +33,15 @@ export function validateRelativeOutput(output: string): string {
 	}
 	if (normalised === '.' || normalised.endsWith('/')) {
 		throw refuse(`The output path must name a file, got: ${trimmed}`);
+	}
+	for (const segment of normalised.split('/')) {
+		// Checked before any request: file systems refuse names over 255 bytes (ENAMETOOLONG), and the name
+		// needs room for " (99)" and ".part".
+		if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
+			throw new LarkError('io', `The name "${segment.slice(0, 40)}…" is ${Buffer.byteLength(segment)} bytes long; file systems allow 255, and ${MAX_SEGMENT_BYTES} leave room for the download's own suffixes.`, {
+				hint: 'Choose a shorter name.',
+			});
+		}
 	}
 	return normalised;
 }

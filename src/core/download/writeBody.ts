@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { LarkError } from '../errors';
+import { LarkError, localFileError } from '../errors';
 import { discardBody, toTransportError } from '../http/httpClient';
 
 export interface BodyWrite {
@@ -42,9 +42,9 @@ export async function writeBodyAt(body: Readable, file: FileHandle, offset: numb
 		if (error instanceof LarkError) {
 			return { written, error };
 		}
-		const code = (error as NodeJS.ErrnoException).code;
-		if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && (error as NodeJS.ErrnoException).syscall !== undefined) {
-			return { written, error: new LarkError('io', `Could not write the file: ${(error as Error).message}`, { cause: error }) };
+		const local = localFileError(error);
+		if (local !== undefined) {
+			return { written, error: local };
 		}
 		return { written, error: toTransportError(error, signal) };
 	}
