@@ -29,6 +29,8 @@ export interface ResourceMeta {
 	contentDisposition?: string;
 	/** Sent as ETag on every answer (Lark sends none; tests use it to change a resource in place). */
 	etag?: string;
+	/** Sent as Last-Modified on every answer (no source says Lark sends it; tests use it as the only validator). */
+	lastModified?: string;
 	/** Always answer 200 with the whole body. */
 	ignoreRange?: boolean;
 	/** Compress every answer (a misbehaving proxy). */
@@ -309,6 +311,9 @@ function plan(req: http.IncomingMessage, res: http.ServerResponse, resource: Res
 	if (resource.etag !== undefined) {
 		headers.etag = resource.etag;
 	}
+	if (resource.lastModified !== undefined) {
+		headers['last-modified'] = resource.lastModified;
+	}
 	switch (fault?.kind) {
 		case 'status':
 			sendJson(res, fault.status, { code: fault.code ?? fault.status, msg: fault.msg ?? 'injected error', error: { log_id: `log-${fault.code ?? fault.status}` }, ...(fault.extra ?? {}) }, fault.headers);
@@ -327,7 +332,10 @@ function plan(req: http.IncomingMessage, res: http.ServerResponse, resource: Res
 		default:
 			break;
 	}
-	const ignoreRange = resource.ignoreRange === true || fault?.kind === 'ignoreRange';
+	// RFC 9110 If-Range: a validator that no longer matches means "send me all of it".
+	const condition = req.headers['if-range'];
+	const stale = condition !== undefined && condition !== resource.etag && condition !== resource.lastModified;
+	const ignoreRange = resource.ignoreRange === true || fault?.kind === 'ignoreRange' || stale;
 	let start = 0;
 	let end = size - 1;
 	let status = 200;

@@ -17,6 +17,7 @@ import { openExistingPart } from './partFile';
 import { inspectPriorState } from './priorState';
 import { lockResource } from './resourceLock';
 import { readResumeRecord, resourceIdentity, resourceLockPath, resumeRecordPath, writeResumeRecord } from './resumeState';
+import { describeChange, ifRange, validatorsOf, type Validators } from './validators';
 import { writeBodyAt } from './writeBody';
 
 export const DEFAULT_PROBE_SIZE = 128 * 1024;
@@ -144,7 +145,10 @@ export class DownloadEngine {
 		if (prior.kind === 'resume') {
 			const record = prior.record;
 			const target: Target = { directory, fileName: record.fileName, partPath: path.join(directory, record.partName), recordPath, identity, requested };
-			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed), record.validator);
+			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed), {
+				...(record.validator === undefined ? {} : { etag: record.validator }),
+				...(record.lastModified === undefined ? {} : { lastModified: record.lastModified }),
+			});
 			if (resumed !== 'changed') {
 				return resumed;
 			}
@@ -171,7 +175,7 @@ class Transfer {
 	private completed = new RangeSet();
 	private total: number | undefined;
 	/** The probe's strong ETag, if the server sends one; every later part must carry the same. */
-	private validator: string | undefined;
+	private validators: Validators = {};
 	private bytesDone = 0;
 	private ranged = true;
 	private persistChain: Promise<void> = Promise.resolve();
@@ -191,9 +195,9 @@ class Transfer {
 	}
 
 	/** Continues from a resume record; 'changed' when the resource's size is no longer the same. */
-	async resume(total: number, completed: RangeSet, validator: string | undefined): Promise<DownloadResult | 'changed'> {
+	async resume(total: number, completed: RangeSet, validators: Validators): Promise<DownloadResult | 'changed'> {
 		this.total = total;
-		this.validator = validator;
+		this.validators = validators;
 		this.completed = completed;
 		this.bytesDone = completed.size;
 		const resumedBytes = completed.size;
@@ -262,7 +266,7 @@ class Transfer {
 		}
 		try {
 			assertIdentityEncoding(response);
-			this.validator = strongEtag(response);
+			this.validators = validatorsOf(response);
 			if (response.status === 206) {
 				const range = parseContentRange(response.headers['content-range']);
 				if (range.start !== 0) {
@@ -288,9 +292,15 @@ class Transfer {
 	}
 
 	private sendOnce(extraHeaders: { range?: string }, signal: AbortSignal | undefined): Promise<HttpResponse> {
+		// With a validator, a ranged request is conditional: a file that changed comes back whole (200), never spliced.
+		const condition = extraHeaders.range === undefined ? undefined : ifRange(this.validators);
 		return this.session.send({
 			url: this.url,
-			headers: { 'accept-encoding': 'identity', ...(extraHeaders.range === undefined ? {} : { range: extraHeaders.range }) },
+			headers: {
+				'accept-encoding': 'identity',
+				...(extraHeaders.range === undefined ? {} : { range: extraHeaders.range }),
+				...(condition === undefined ? {} : { 'if-range': condition }),
+			},
 			signal,
 		});
 	}
@@ -380,9 +390,9 @@ class Transfer {
 					if (range.start !== position) {
 						throw new LarkError('protocol', `A part started at byte ${range.start} instead of ${position}.`, { retryable: true });
 					}
-					const etag = strongEtag(response);
-					if (this.validator !== undefined && etag !== undefined && etag !== this.validator) {
-						throw new ResourceChanged(`ETag ${this.validator} → ${etag}`);
+					const change = describeChange(this.validators, validatorsOf(response));
+					if (change !== undefined) {
+						throw new ResourceChanged(change);
 					}
 					declared = range.end - range.start + 1;
 				} catch (error) {
@@ -507,7 +517,8 @@ class Transfer {
 			fileName: this.target.fileName,
 			partName: path.basename(this.target.partPath),
 			total: resumable ? this.total ?? null : null,
-			...(this.validator === undefined || !resumable ? {} : { validator: this.validator }),
+			...(this.validators.etag === undefined || !resumable ? {} : { validator: this.validators.etag }),
+			...(this.validators.lastModified === undefined || !resumable ? {} : { lastModified: this.validators.lastModified }),
 			completed: resumable ? this.completed.toJSON() : [],
 		};
 		// The record only ever claims bytes already on the disk: the .part is synced before it is written.
@@ -584,12 +595,6 @@ class ResourceChanged extends LarkError {
 
 function sizeChanged(expected: number, actual: number): ResourceChanged {
 	return new ResourceChanged(`size ${expected} → ${actual} bytes`);
-}
-
-/** A strong ETag (Lark sends none today, but a validator is the only proof two answers are the same file). */
-function strongEtag(response: HttpResponse): string | undefined {
-	const etag = response.headers.etag?.trim();
-	return etag === undefined || etag === '' || etag.startsWith('W/') ? undefined : etag;
 }
 
 function unexpectedStatus(status: number): LarkError {

@@ -20,6 +20,8 @@ export interface ResumeRecord {
 	total: number | null;
 	/** The resource's strong ETag when the server sent one. */
 	validator?: string;
+	/** Its Last-Modified when the server sent one. */
+	lastModified?: string;
 	completed: Interval[];
 }
 
@@ -105,7 +107,8 @@ function isTrustworthy(record: ResumeRecord, identity: string): boolean {
 		}
 		previousEnd = end as number;
 	}
-	return record.requested === null || typeof record.requested === 'string';
+	const optionalText = (value: unknown): boolean => value === undefined || typeof value === 'string';
+	return (record.requested === null || typeof record.requested === 'string') && optionalText(record.validator) && optionalText(record.lastModified);
 }
 
 /** The highest byte offset a record claims to hold (its `.part` must be at least this long). */

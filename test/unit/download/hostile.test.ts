@@ -10,6 +10,7 @@ import { TenantTokenProvider } from '../../../src/core/auth/tenantTokenProvider'
 import type { DownloadEngine } from '../../../src/core/download/downloadEngine';
 import { openExistingPart } from '../../../src/core/download/partFile';
 import { resourceIdentity, resourceLockPath, resumeRecordPath } from '../../../src/core/download/resumeState';
+import { describeChange } from '../../../src/core/download/validators';
 import type { LarkError } from '../../../src/core/errors';
 import { HttpClient } from '../../../src/core/http/httpClient';
 import { USER_AGENT } from '../../../src/core/version';
@@ -260,6 +261,31 @@ describe('a hostile server, a hostile folder', () => {
 			const result = await download(resource);
 			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
 			assert.deepEqual(await listFiles(work.dir), [NAME]);
+		});
+	});
+
+	describe('a resource that changed between runs', () => {
+		it('with only Last-Modified (no ETag): the rerun asks If-Range and gets the new version whole, never a splice', async () => {
+			const size = PROBE + 4 * 256 * KiB;
+			const failing = new Set([2, 3, 4, 5, 6]);
+			const resource = serve(size, { lastModified: 'Mon, 30 Nov 2026 10:00:00 GMT', fault: ({ index }) => (failing.has(index) ? { kind: 'reset' } : undefined) });
+			assert.equal((await failure(download(resource))).type, 'network');
+			assert.match(await fs.readFile(await recordFile(), 'utf8'), /"lastModified":"Mon, 30 Nov 2026 10:00:00 GMT"/);
+			resource.fault = undefined;
+			resource.data = bytes(size);
+			resource.lastModified = 'Tue, 01 Dec 2026 09:00:00 GMT';
+			const before = server.resourceRequests().length;
+			const result = await download(resource);
+			assert.equal(await sha256File(result.savedPath), sha256(resource.data), 'exactly the new version');
+			const [first] = server.resourceRequests().slice(before);
+			assert.equal(first?.headers['if-range'], 'Mon, 30 Nov 2026 10:00:00 GMT');
+		});
+
+		it('describeChange: an ETag or a Last-Modified that differs is a change; a missing one says nothing', () => {
+			assert.match(describeChange({ etag: '"a"' }, { etag: '"b"' }) ?? '', /ETag/);
+			assert.match(describeChange({ lastModified: 'x' }, { lastModified: 'y' }) ?? '', /Last-Modified/);
+			assert.equal(describeChange({ etag: '"a"', lastModified: 'x' }, { etag: '"a"', lastModified: 'x' }), undefined);
+			assert.equal(describeChange({}, { etag: '"a"' }), undefined);
 		});
 	});
 
