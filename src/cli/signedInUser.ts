@@ -23,7 +23,7 @@ export function signedInUser(choice: IdentityChoice, credentials: Credentials, e
 	if (choice === 'bot') {
 		return undefined;
 	}
-	const file = TokenFile.of(env);
+	const file = TokenFile.of(env, (message) => io.stderr.write(`warning: ${message}\n`));
 	const session = file.readSync();
 	if (session === undefined || !belongsTo(session, credentials)) {
 		return undefined;

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { chmodSync, promises as fs, lstatSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { UserTokenStore } from '../core/auth/userTokenProvider';
 import type { UserTokenSet } from '../core/auth/userTokens';
 import { LarkError } from '../core/errors';
+import { acquireFileLock } from '../core/util/fileLock';
 
 const VERSION = 1;
+/** A refresh takes one request; another process holding the session lock longer than this has hung. */
+const SESSION_LOCK_WAIT_MS = 30_000;
 export const TOKEN_FILE_NAME = 'user-session.json';
 
 /** The token file's content: whose tokens, for which app and which Open API host. */
@@ -38,28 +41,40 @@ export function configDirOf(env: NodeJS.ProcessEnv): string {
  * replaced atomically so a crash never leaves half a file. Its content is never printed.
  */
 export class TokenFile {
-	constructor(readonly path: string) {}
+	/** `onWarning`: told when the file had to be repaired (its permissions were too open). */
+	constructor(readonly path: string, private readonly onWarning: (message: string) => void = () => undefined) {}
 
-	static of(env: NodeJS.ProcessEnv): TokenFile {
-		return new TokenFile(path.join(configDirOf(env), TOKEN_FILE_NAME));
+	static of(env: NodeJS.ProcessEnv, onWarning?: (message: string) => void): TokenFile {
+		return new TokenFile(path.join(configDirOf(env), TOKEN_FILE_NAME), onWarning);
 	}
 
 	async read(): Promise<StoredSession | undefined> {
-		let text: string;
-		try {
-			text = await fs.readFile(this.path, 'utf8');
-		} catch (error) {
-			return this.missingOrThrow(error);
-		}
-		return parseSession(text);
+		return Promise.resolve(this.readSync());
 	}
 
-	/** Synchronous because a command's session (and so its identity) is chosen before anything awaits. */
+	/**
+	 * Synchronous because a command's session (and so its identity) is chosen before anything awaits. A symlink
+	 * is refused (tokens are never read through a link someone planted); a file others may read is made 0600,
+	 * with a warning.
+	 */
 	readSync(): StoredSession | undefined {
 		let text: string;
 		try {
+			const stat = lstatSync(this.path);
+			if (stat.isSymbolicLink() || !stat.isFile()) {
+				throw new LarkError('io', `${this.path} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; the sign-in is not read through it.`, {
+					hint: 'Remove it, then sign in again with `lark-dl auth login`.',
+				});
+			}
+			if ((stat.mode & 0o077) !== 0) {
+				chmodSync(this.path, 0o600);
+				this.onWarning(`${this.path} was readable by other users (mode ${(stat.mode & 0o777).toString(8)}); it is now 0600. Consider signing in again.`);
+			}
 			text = readFileSync(this.path, 'utf8');
 		} catch (error) {
+			if (error instanceof LarkError) {
+				throw error;
+			}
 			return this.missingOrThrow(error);
 		}
 		return parseSession(text);
@@ -96,12 +111,26 @@ export class TokenFile {
 		}
 	}
 
-	/** The store a refreshing provider saves rotated tokens to, keeping this session's app and host. */
+	/**
+	 * The store a refreshing provider saves rotated tokens to, keeping this session's app and host. Refreshes
+	 * of several lark-dl processes are serialised by a lock file beside the session, and each sees what the
+	 * previous one saved (see UserTokenProvider).
+	 */
 	storeFor(session: Pick<StoredSession, 'appId' | 'baseUrl'>): UserTokenStore {
 		return {
 			save: (tokens) => this.write({ appId: session.appId, baseUrl: session.baseUrl, tokens }),
 			clear: async () => {
 				await this.delete();
+			},
+			exclusive: async (update) => {
+				const lock = await acquireFileLock(`${this.path}.lock`, { what: 'The signed-in session', waitMs: SESSION_LOCK_WAIT_MS });
+				try {
+					const current = await this.read().catch(() => undefined);
+					const same = current !== undefined && current.appId === session.appId && current.baseUrl === session.baseUrl;
+					return await update(same ? current.tokens : undefined);
+				} finally {
+					await lock.release();
+				}
 			},
 		};
 	}

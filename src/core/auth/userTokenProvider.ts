@@ -13,6 +13,11 @@ export interface UserTokenStore {
 	save(tokens: UserTokenSet): Promise<void>;
 	/** When Lark says the session is over. */
 	clear(): Promise<void>;
+	/**
+	 * Runs `update` while no other process can refresh the same session, with the tokens stored right now
+	 * (another process may have refreshed them meanwhile). A store shared between processes provides it.
+	 */
+	exclusive?<T>(update: (stored: UserTokenSet | undefined) => Promise<T>): Promise<T>;
 }
 
 export interface UserTokenProviderOptions {
@@ -76,7 +81,26 @@ export class UserTokenProvider implements TokenProvider {
 		return true;
 	}
 
-	private async refresh(): Promise<string> {
+	private refresh(): Promise<string> {
+		const store = this.options.store;
+		return store?.exclusive === undefined ? this.refreshFrom(undefined) : store.exclusive((stored) => this.refreshFrom(stored));
+	}
+
+	/**
+	 * `stored`: what the shared store holds now. Refresh tokens are single-use, so when another process already
+	 * renewed the session its tokens are taken over instead of spending ours (which Lark would refuse as used),
+	 * and a session is only forgotten when it is still the one that failed.
+	 */
+	private async refreshFrom(stored: UserTokenSet | undefined): Promise<string> {
+		if (stored !== undefined && stored.refreshToken !== this.tokens.refreshToken) {
+			this.tokens = stored;
+			registerSecret(stored.accessToken);
+			registerSecret(stored.refreshToken);
+			if (stored.accessToken !== this.rejected && freshnessOf(stored, this.now()) === 'valid') {
+				this.rejected = undefined;
+				return stored.accessToken;
+			}
+		}
 		let next: UserTokenSet;
 		try {
 			next = await refreshUserTokens(this.client, this.tokens, this.now);

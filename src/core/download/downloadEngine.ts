@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Identity } from '../auth/tokenProvider';
 import { LarkError, toLarkError } from '../errors';
 import { classifyLarkCode } from '../larkErrorCodes';
+import { acquireFileLock } from '../util/fileLock';
 import type { ApiSession, RetryNotice } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { commitPartFile, openFreePart, type ConflictPolicy } from './commitFile';
@@ -15,7 +16,6 @@ import { countParts, planParts, RangeSet } from './rangeSet';
 import { resourcePath, validateResourceRef, type ResourceRef } from './resource';
 import { openExistingPart } from './partFile';
 import { inspectPriorState } from './priorState';
-import { lockResource } from './resourceLock';
 import { readResumeRecord, resourceIdentity, resourceLockPath, resumeRecordPath, writeResumeRecord } from './resumeState';
 import { describeChange, ifRange, validatorsOf, type Validators } from './validators';
 import { writeBodyAt } from './writeBody';
@@ -122,7 +122,11 @@ export class DownloadEngine {
 		// The lock lives beside the record, so the folder must exist; one we made and left empty goes again.
 		const created = await fs.mkdir(directory, { recursive: true });
 		try {
-			const lock = await lockResource(resourceLockPath(recordPath), `${ref.messageId}/${ref.fileKey}`);
+			// One download of a resource into a folder at a time: a second run would adopt the first one's .part.
+			const lock = await acquireFileLock(resourceLockPath(recordPath), {
+				what: `The download of ${ref.messageId}/${ref.fileKey} into this folder`,
+				hint: 'Wait for that download to finish, or stop it; then run this again to use what it saved.',
+			});
 			try {
 				return await this.downloadLocked(ref, options, output, directory, identity, recordPath);
 			} finally {

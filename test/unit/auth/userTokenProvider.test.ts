@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TokenFile } from '../../../src/cli/tokenStore';
 import type { OAuthClient } from '../../../src/core/auth/oauthClient';
 import { SignInRequiredError } from '../../../src/core/auth/signInRequired';
 import { refreshUserTokens } from '../../../src/core/auth/tokenRefresh';
@@ -237,5 +241,58 @@ describe('user token provider: freshness, rotation, single-flight refresh', () =
 		assert.equal(error.type, 'cancelled');
 		assert.match(await patient, /^u-/);
 		assert.equal(oauth.refreshCalls().length, 1);
+	});
+});
+
+describe('two lark-dl processes refreshing one signed-in session (the token file)', () => {
+	let server: LarkTestServer;
+	let oauth: OAuthFixture;
+	let clients: { client: OAuthClient; close: () => Promise<void> }[];
+	let dir: string;
+
+	beforeEach(async () => {
+		server = await new LarkTestServer().start();
+		oauth = new OAuthFixture(server);
+		clients = [oauthClientFor(server), oauthClientFor(server)];
+		dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lark-session-'));
+	});
+
+	afterEach(async () => {
+		await Promise.all(clients.map((c) => c.close()));
+		await server.stop();
+		await fs.rm(dir, { recursive: true, force: true });
+	});
+
+	it('the second refresh takes over the first one\'s rotated tokens: both work, nobody is told to sign in again, the file stays', async () => {
+		const { accessToken, refreshToken } = oauth.grant();
+		const expired: UserTokenSet = { accessToken, refreshToken, expiresAt: Date.now() - 1000, refreshExpiresAt: Date.now() + 168 * HOUR, scope: 'offline_access', openId: 'ou_test_user', name: 'Ada' };
+		const file = new TokenFile(path.join(dir, 'user-session.json'));
+		const session = { appId: server.appId, baseUrl: server.baseUrl };
+		await file.write({ ...session, tokens: expired });
+		// two processes that both read the same (expired) session at start
+		const [a, b] = clients.map(({ client }) => new UserTokenProvider(client, expired, { store: file.storeFor(session) }));
+		assert.ok(a && b);
+		const [tokenA, tokenB] = await Promise.all([a.getToken(), b.getToken()]);
+		assert.equal(tokenA, tokenB, 'one refresh, shared through the file');
+		assert.equal(oauth.refreshCalls().length, 1, 'the spent refresh token was never sent twice');
+		const stored = await file.read();
+		assert.equal(stored?.tokens.accessToken, tokenA, 'the renewed session is on disk, not deleted');
+		assert.ok(!(await fs.readdir(dir)).some((name) => name.endsWith('.lock')), 'the lock is released');
+	});
+
+	it('a session file that others may read is made 0600 with a warning; a symlinked one is refused', async () => {
+		const target = path.join(dir, 'user-session.json');
+		const warnings: string[] = [];
+		const file = new TokenFile(target, (message) => warnings.push(message));
+		const { accessToken, refreshToken } = oauth.grant();
+		await file.write({ appId: server.appId, baseUrl: server.baseUrl, tokens: { accessToken, refreshToken, expiresAt: Date.now() + HOUR, refreshExpiresAt: Date.now() + 168 * HOUR, scope: '', openId: 'ou_x', name: 'Ada' } });
+		await fs.chmod(target, 0o644);
+		assert.equal(file.readSync()?.tokens.accessToken, accessToken);
+		assert.equal((await fs.stat(target)).mode & 0o777, 0o600);
+		assert.match(warnings.join('\n'), /readable by other users/);
+
+		const linked = path.join(dir, 'linked.json');
+		await fs.symlink(target, linked);
+		assert.throws(() => new TokenFile(linked).readSync(), (error: unknown) => error instanceof LarkError && error.type === 'io' && /symbolic link/.test(error.message));
 	});
 });

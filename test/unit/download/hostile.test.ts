@@ -245,7 +245,7 @@ describe('a hostile server, a hostile folder', () => {
 				}
 				const error = await failure(download(resource));
 				assert.equal(error.type, 'io');
-				assert.match(error.message, /already being downloaded into this folder by another run/);
+				assert.match(error.message, /is busy: another run \(process \d+\) is using it/);
 				const result = await first;
 				assert.equal(await sha256File(result.savedPath), sha256(resource.data), 'the first run is not disturbed');
 				assert.deepEqual(await listFiles(work.dir), [NAME]);

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import { LarkError } from '../errors';
+import { sleep } from './sleep';
+
+/**
+ * A lock between processes: a lock file created exclusively, holding the owner's pid and host. A lock whose
+ * process is gone (kill -9, a crash, a reboot) is stale and taken over. Used for one download of a resource at
+ * a time (refused when busy) and for refreshing a signed-in session (waited for). Two processes that find the
+ * same stale lock in the same instant could both take it over; a stale lock only exists after a crash.
+ */
+export interface FileLock {
+	release(): Promise<void>;
+}
+
+export interface LockOptions {
+	/** What the lock protects, for the "busy" message. */
+	what: string;
+	/** How long to wait for a live owner; 0 (the default) refuses at once. */
+	waitMs?: number;
+	/** The "busy" hint. */
+	hint?: string;
+}
+
+interface Owner {
+	pid: number;
+	host: string;
+}
+
+export async function acquireFileLock(lockPath: string, options: LockOptions): Promise<FileLock> {
+	const deadline = Date.now() + (options.waitMs ?? 0);
+	for (let attempt = 0; ; attempt++) {
+		if (await tryCreate(lockPath)) {
+			return { release: () => fs.rm(lockPath, { force: true }) };
+		}
+		const owner = await readOwner(lockPath);
+		if (owner === undefined || !isAlive(owner)) {
+			await fs.rm(lockPath, { force: true }); // stale: its process is gone
+			continue;
+		}
+		if (Date.now() >= deadline) {
+			throw new LarkError('io', `${options.what} is busy: another run (process ${owner.pid}) is using it.`, {
+				hint: options.hint ?? 'Wait for the other run to finish, then try again.',
+			});
+		}
+		await sleep(Math.min(50 * 2 ** Math.min(attempt, 4), 500));
+	}
+}
+
+/** Written whole under a private name, then linked into place: the lock never exists without its owner. */
+async function tryCreate(lockPath: string): Promise<boolean> {
+	const temp = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+	try {
+		await fs.writeFile(temp, JSON.stringify({ pid: process.pid, host: os.hostname() } satisfies Owner), { flag: 'wx', mode: 0o600 });
+		await fs.link(temp, lockPath); // like O_EXCL: fails on an existing name and never follows a link
+		return true;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+			return false;
+		}
+		throw error;
+	} finally {
+		await fs.rm(temp, { force: true });
+	}
+}
+
+async function readOwner(lockPath: string): Promise<Owner | undefined> {
+	try {
+		const handle = await fs.open(lockPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+		try {
+			const value = JSON.parse(await handle.readFile('utf8')) as Partial<Owner>;
+			return typeof value.pid === 'number' && typeof value.host === 'string' ? { pid: value.pid, host: value.host } : undefined;
+		} finally {
+			await handle.close();
+		}
+	} catch {
+		return undefined; // unreadable: not a lock of ours, treated as stale
+	}
+}
+
+function isAlive(owner: Owner): boolean {
+	if (owner.host !== os.hostname()) {
+		return true; // another machine (a shared folder): we cannot tell, so we never take it over
+	}
+	try {
+		process.kill(owner.pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+	}
+}
