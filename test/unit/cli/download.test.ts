@@ -206,6 +206,24 @@ describe('lark-dl download (the built CLI)', () => {
 		assert.deepEqual(again, [`bytes=${stalledStart}-${stalledStart + part - 1}`, `bytes=${stalledStart + part}-${resource.data.length - 1}`]);
 		assert.deepEqual(await listFiles(work.dir), ['合同.pdf']);
 	});
+
+	for (const [moment, ignoreRange] of [['during the first answer', false], ['during a whole-body download (the server ignores Range)', true]] as const) {
+		it(`after kill -9 ${moment} the rerun saves under the asked name, with nothing stale left`, async () => {
+			resource.data = bytes(600 * KiB);
+			resource.ignoreRange = ignoreRange;
+			resource.fault = ({ index }) => (index === 0 ? { kind: 'stall', afterBytes: 1000 } : undefined);
+			const run = startCli(baseArgs(), { cwd: work.dir, env });
+			await waitFor(() => server.resourceRequests().length >= 1);
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			run.child.kill('SIGKILL');
+			await run.done;
+			assert.ok((await listFiles(work.dir)).includes('合同.pdf.part'), 'the killed run left its .part');
+			const rerun = await runCli(baseArgs(), { cwd: work.dir, env });
+			assert.equal(rerun.status, 0, rerun.stderr);
+			assert.equal(await sha256File(path.join(work.dir, '合同.pdf')), sha256(resource.data));
+			assert.deepEqual(await listFiles(work.dir), ['合同.pdf'], 'no "合同 (1).pdf", no stale .part, record or lock');
+		});
+	}
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
