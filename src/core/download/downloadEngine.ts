@@ -17,6 +17,7 @@ import { resourcePath, validateResourceRef, type ResourceRef } from './resource'
 import { openExistingPart } from './partFile';
 import { inspectPriorState } from './priorState';
 import { readResumeRecord, resourceIdentity, resourceLockPath, resumeRecordPath, writeResumeRecord } from './resumeState';
+import { assertIdentityEncoding, checkedTotal, contentLength, RangeIgnored, ResourceChanged, sizeChanged, unexpectedStatus } from './responseChecks';
 import { describeChange, ifRange, validatorsOf, type Validators } from './validators';
 import { writeBodyAt } from './writeBody';
 
@@ -579,57 +580,4 @@ async function removeEmptyFolders(directory: string, topmost: string): Promise<v
 			return;
 		}
 	}
-}
-
-/** Thrown inside the engine when a server answers a ranged request with the whole body. */
-class RangeIgnored extends LarkError {
-	constructor() {
-		super('protocol', 'The server ignored a range request.');
-	}
-}
-
-/** The resource's size or strong ETag changed between requests: never mix bytes of two versions. */
-class ResourceChanged extends LarkError {
-	constructor(what: string) {
-		super('protocol', `The resource changed while downloading (${what}).`, {
-			hint: 'The file changed on the server; run the command again to download the new version.',
-		});
-	}
-}
-
-function sizeChanged(expected: number, actual: number): ResourceChanged {
-	return new ResourceChanged(`size ${expected} → ${actual} bytes`);
-}
-
-function unexpectedStatus(status: number): LarkError {
-	return new LarkError('protocol', `Unexpected HTTP status ${status} for a resource download.`, { httpStatus: status });
-}
-
-function assertIdentityEncoding(response: HttpResponse): void {
-	const encoding = response.headers['content-encoding']?.trim().toLowerCase();
-	if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-		throw new LarkError('protocol', `The server sent Content-Encoding "${encoding}" although identity was requested; byte ranges would not match.`, {
-			hint: 'A proxy may be compressing responses; bypass it for the Open API host.',
-		});
-	}
-}
-
-/**
- * No Lark file comes near this (the docs say 100 MB, ranged downloads of a few hundred MB are reported); a
- * larger declared size is a broken or hostile answer, refused before anything is planned or written.
- */
-export const MAX_RESOURCE_BYTES = 2 ** 40; // 1 TiB
-
-function checkedTotal(total: number): number {
-	if (total > MAX_RESOURCE_BYTES) {
-		throw new LarkError('protocol', `The server declared a size of ${total} bytes, more than any Lark file can have (1 TiB); nothing was written.`, {
-			hint: 'A proxy or server error; try again later.',
-		});
-	}
-	return total;
-}
-
-function contentLength(response: HttpResponse): number | undefined {
-	const value = response.headers['content-length'];
-	return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
 }

@@ -1,0 +1,57 @@
+import { LarkError } from '../errors';
+import type { HttpResponse } from '../http/httpClient';
+
+// What a resource answer must satisfy before its bytes are used: the checks of the download engine.
+
+/** Thrown inside the engine when a server answers a ranged request with the whole body. */
+export class RangeIgnored extends LarkError {
+	constructor() {
+		super('protocol', 'The server ignored a range request.');
+	}
+}
+
+/** The resource's size or strong ETag changed between requests: never mix bytes of two versions. */
+export class ResourceChanged extends LarkError {
+	constructor(what: string) {
+		super('protocol', `The resource changed while downloading (${what}).`, {
+			hint: 'The file changed on the server; run the command again to download the new version.',
+		});
+	}
+}
+
+export function sizeChanged(expected: number, actual: number): ResourceChanged {
+	return new ResourceChanged(`size ${expected} → ${actual} bytes`);
+}
+
+export function unexpectedStatus(status: number): LarkError {
+	return new LarkError('protocol', `Unexpected HTTP status ${status} for a resource download.`, { httpStatus: status });
+}
+
+export function assertIdentityEncoding(response: HttpResponse): void {
+	const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+	if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+		throw new LarkError('protocol', `The server sent Content-Encoding "${encoding}" although identity was requested; byte ranges would not match.`, {
+			hint: 'A proxy may be compressing responses; bypass it for the Open API host.',
+		});
+	}
+}
+
+/**
+ * No Lark file comes near this (the docs say 100 MB, ranged downloads of a few hundred MB are reported); a
+ * larger declared size is a broken or hostile answer, refused before anything is planned or written.
+ */
+export const MAX_RESOURCE_BYTES = 2 ** 40; // 1 TiB
+
+export function checkedTotal(total: number): number {
+	if (total > MAX_RESOURCE_BYTES) {
+		throw new LarkError('protocol', `The server declared a size of ${total} bytes, more than any Lark file can have (1 TiB); nothing was written.`, {
+			hint: 'A proxy or server error; try again later.',
+		});
+	}
+	return total;
+}
+
+export function contentLength(response: HttpResponse): number | undefined {
+	const value = response.headers['content-length'];
+	return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
+}
