@@ -112,6 +112,27 @@ describe('Lark Downloader in the extension host', function () {
 		assert.deepStrictEqual(errors, []);
 	});
 
+	it('a card image Lark refuses (234043) is said clearly once, without a retry, and the row then says so', async () => {
+		const card = fixtures.resources.get('img_v3_card');
+		assert.ok(card);
+		card.fault = () => ({ kind: 'status', status: 400, code: 234043, msg: 'Request message id is not support.' });
+		const design = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.designChat);
+		assert.ok(design);
+		const messages = (await children(design)).filter((n): n is MessageNode => n.kind === 'message');
+		const row = (await Promise.all(messages.map(children))).flat().find((n): n is AttachmentNode => n.kind === 'attachment' && n.attachment.key === 'img_v3_card');
+		assert.ok(row, 'the card image is listed');
+		assert.match(String((await treeItem(row)).contextValue), /^lark\.attachment:image:new$/, 'listed as downloadable');
+		const result = await vscode.commands.executeCommand('larkDownloader.downloadAttachment', row);
+		assert.strictEqual(result, undefined);
+		assert.strictEqual(server.resourceRequests('img_v3_card').length, 1, 'one request: no retry, no plain GET');
+		assert.strictEqual(errors.length, 1);
+		assert.match(errors[0] ?? '', /Lark does not serve the image of this card/);
+		const after = await treeItem(row);
+		assert.strictEqual(after.contextValue, 'lark.attachment:none:unavailable', 'remembered for that image');
+		assert.match(String(after.description), /does not serve this card's image/);
+		card.fault = undefined;
+	});
+
 	it('Open downloads the attachment if needed and shows it in an editor tab', async () => {
 		const design = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.designChat);
 		assert.ok(design);
