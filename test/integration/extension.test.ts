@@ -185,6 +185,21 @@ describe('Lark Downloader in the extension host', function () {
 		assert.match(errors[0] ?? '', /not a missing API scope/);
 	});
 
+	it('a server that echoes the tenant token in an error: neither the message nor the log shows it', async () => {
+		const echo = (): string => `token ${[...server.validTokens].join(' ')} may not read this`;
+		const resource = serve({ messageId: 'om_echo', fileKey: 'file_v3_echo', type: 'file', fault: () => ({ kind: 'status', status: 400, code: 234002, msg: echo() }) });
+		await vscode.commands.executeCommand('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
+		const tokens = [...server.validTokens].filter((t) => t.startsWith('t-'));
+		assert.ok(tokens.length > 0, 'the extension holds a tenant token');
+		assert.strictEqual(errors.length, 1);
+		assert.match(errors[0] ?? '', /token (\*\*\* )+may not read this/);
+		const log = await readLog(/may not read this/);
+		for (const token of tokens) {
+			assert.ok(!(errors[0] ?? '').includes(token), 'token in the message');
+			assert.ok(!log.includes(token), 'token in the log');
+		}
+	});
+
 	it('Preview Request shows the dry run read-only, token redacted, and sends nothing', async () => {
 		const resource = serve({ messageId: 'om_preview', fileKey: 'img_v3_preview', type: 'image' });
 		await vscode.commands.executeCommand('larkDownloader.previewRequest', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'image', output: 'pics/cat' });
