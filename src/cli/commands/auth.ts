@@ -5,6 +5,7 @@ import { OAuthClient } from '../../core/auth/oauthClient';
 import { oauthAppOf } from '../../core/auth/oauthEndpoints';
 import { freshnessOf, type UserTokenSet } from '../../core/auth/userTokens';
 import { LarkError } from '../../core/errors';
+import { registerSecret } from '../../core/secrets/secretRegistry';
 import { HttpClient } from '../../core/http/httpClient';
 import { USER_AGENT } from '../../core/version';
 import type { CliContext } from '../context';
@@ -47,6 +48,7 @@ async function runLogin(args: string[], context: CliContext): Promise<number> {
 		},
 	});
 	const resumeCode = values['device-code']?.trim();
+	registerSecret(resumeCode); // a device code is a credential: never echoed back in an error
 	if (resumeCode === '') {
 		throw new LarkError('validation', '--device-code needs the device_code printed by `lark-dl auth login --no-wait`.');
 	}

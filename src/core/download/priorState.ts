@@ -50,14 +50,14 @@ export async function inspectPriorState(directory: string, recordPath: string, i
 
 async function committedFile(record: ResumeRecord, partPath: string, finalPath: string): Promise<{ size: number; strayPart: boolean } | undefined> {
 	const final = await fs.lstat(finalPath).catch(() => undefined);
-	if (final?.isFile() !== true || record.total === null || final.size !== record.total) {
+	if (final?.isFile() !== true || (record.total !== null && final.size !== record.total)) {
 		return undefined;
 	}
 	const part = await fs.lstat(partPath).catch(() => undefined);
 	if (part !== undefined) {
-		// Linked into place, not yet unlinked: both names are one file.
+		// Linked into place, not yet unlinked: both names are one file (also for a whole-body download).
 		return part.isFile() && part.ino === final.ino && part.dev === final.dev ? { size: final.size, strayPart: true } : undefined;
 	}
 	// Unlinked, record not yet removed: the record says every byte was verified, and the file has that size.
-	return new RangeSet(record.completed).size === record.total ? { size: final.size, strayPart: false } : undefined;
+	return record.total !== null && new RangeSet(record.completed).size === record.total ? { size: final.size, strayPart: false } : undefined;
 }

@@ -6,11 +6,6 @@ export class ChatNames {
 
 	constructor(private readonly client: Pick<LarkClient, 'getChatName'>, private readonly signal?: AbortSignal) {}
 
-	/** Seeds a name the caller already has (the tree knows its chats), so no request is made for it. */
-	remember(chatId: string, name: string): void {
-		this.names.set(chatId, Promise.resolve(name));
-	}
-
 	of(chatId: string): Promise<string | undefined> {
 		if (chatId === '') {
 			return Promise.resolve(undefined);

@@ -147,12 +147,16 @@ class ChatBuilder {
 		return this.add('sticker', from, { file_key: fileKey(`${this.chatId}/${this.serial}/sticker`) });
 	}
 
+	/** A bot's card with a preview image, served through the card's own message id as Lark does (docs/fixtures.md). */
 	card(title: string, markdown: string, template = 'blue'): MessageItem {
-		return this.add('interactive', BOT, {
+		const key = imageKey(`${this.chatId}/${this.serial}/card`);
+		const item = this.add('interactive', BOT, {
 			schema: '2.0',
 			header: { title: { tag: 'plain_text', content: title }, template },
-			body: { elements: [{ tag: 'markdown', content: markdown }, { tag: 'img', img_key: imageKey(`${this.chatId}/${this.serial}/card`), alt: { tag: 'plain_text', content: 'preview' } }] },
+			body: { elements: [{ tag: 'markdown', content: markdown }, { tag: 'img', img_key: key, alt: { tag: 'plain_text', content: 'preview' } }] },
 		});
+		this.catalog.serve(this.chatId, item.message_id, key, 'image', 'image/png', lazyFile(() => mockup(title, 960, 540, title).png()));
+		return item;
 	}
 
 	system(template: string, from: string[], to: string[]): MessageItem {

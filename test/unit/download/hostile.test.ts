@@ -234,6 +234,19 @@ describe('a hostile server, a hostile folder', () => {
 			assert.deepEqual(await listFiles(work.dir), [NAME], 'no second name, no "(1)" copy');
 		});
 
+		it('the same after a whole-body download (the server ignored Range), whose record cannot resume', async () => {
+			const resource = serve(200 * KiB, { ignoreRange: true });
+			const done = await download(resource);
+			await fs.link(done.savedPath, path.join(work.dir, `${NAME}.part`));
+			const identity = resourceIdentity({ messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' }, server.baseUrl);
+			await fs.writeFile(resumeRecordPath(work.dir, identity), JSON.stringify({ version: 1, resource: identity, fileName: NAME, partName: `${NAME}.part`, requested: null, total: null, completed: [] }));
+			const before = server.resourceRequests().length;
+			const again = await download(resource);
+			assert.equal(again.savedPath, done.savedPath);
+			assert.equal(server.resourceRequests().length, before);
+			assert.deepEqual(await listFiles(work.dir), [NAME]);
+		});
+
 		it('a second download of the same resource while the first runs is refused clearly; the first finishes intact', async () => {
 			const resource = serve(PROBE + 4 * 256 * KiB, { fault: ({ index }) => (index === 1 ? { kind: 'stall', afterBytes: 1000 } : undefined) });
 			const slow = botHarness(server, { idleTimeoutMs: 300 }); // the stalled part fails after 300 ms, then is retried
