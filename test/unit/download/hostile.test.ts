@@ -302,6 +302,49 @@ describe('a hostile server, a hostile folder', () => {
 		});
 	});
 
+	describe('durability', () => {
+		it('every resume record is written only after the .part was synced (a power cut cannot leave claims without bytes)', async () => {
+			const events: string[] = [];
+			const probe = await fs.open(path.join(work.dir, 'probe'), 'w');
+			const handleProto = Object.getPrototypeOf(probe) as { datasync: (...args: unknown[]) => Promise<void> };
+			await probe.close();
+			const originalSync = handleProto.datasync;
+			const originalRename = fs.rename;
+			handleProto.datasync = function (this: unknown, ...args: unknown[]) {
+				events.push('sync');
+				return originalSync.apply(this, args);
+			};
+			fs.rename = (async (from: string, to: string) => {
+				if (String(to).endsWith('.resume.json')) {
+					events.push('record');
+				}
+				return originalRename(from, to);
+			}) as typeof fs.rename;
+			try {
+				await interrupted(PROBE + 4 * 256 * KiB);
+			} finally {
+				handleProto.datasync = originalSync;
+				fs.rename = originalRename;
+			}
+			assert.ok(events.filter((e) => e === 'record').length >= 2, events.join(' '));
+			events.forEach((event, i) => {
+				if (event === 'record') {
+					assert.equal(events[i - 1], 'sync', `record #${i} without a sync before it: ${events.join(' ')}`);
+				}
+			});
+		});
+	});
+
+	describe('a plain GET that Lark refuses as too large (234037)', () => {
+		it('is explained as such, after the ranged probe was refused', async () => {
+			const resource = serve(300 * KiB, { fault: ({ range }) => (range !== undefined ? { kind: 'html', status: 400 } : { kind: 'status', status: 400, code: 234037, msg: 'Downloaded file size exceeds limit.' }) });
+			const error = await failure(download(resource));
+			assert.equal(error.code, 234037);
+			assert.match(error.hint ?? '', /too large|this large/);
+			assert.deepEqual(server.resourceRequests().map((r) => r.headers.range ?? 'plain'), ['bytes=0-131071', 'plain']);
+		});
+	});
+
 	describe('answers of the wrong size', () => {
 		for (const delta of [1000, -1000]) {
 			it(`a whole-body restart without Content-Length delivering ${delta > 0 ? 'more' : 'less'} than the declared size is never saved`, async () => {
