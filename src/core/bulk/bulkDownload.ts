@@ -3,6 +3,7 @@ import type { DownloadEngine } from '../download/downloadEngine';
 import type { DownloadEvent } from '../download/progress';
 import { validateResourceRef } from '../download/resource';
 import { cancelledError, toLarkError, type LarkError } from '../errors';
+import { runPool } from '../util/pool';
 import { dedupeAttachments, knownRefusal } from '../lark/extractAttachments';
 import type { Attachment } from '../lark/model';
 
@@ -99,17 +100,12 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 		}
 	};
 
-	let next = 0;
-	const worker = async (): Promise<void> => {
-		for (let job = pending[next++]; job !== undefined && signal?.aborted !== true; job = pending[next++]) {
-			const result = await downloadOne(job.index, job.attachment);
-			results[job.index] = result;
-			tracker.finished(job.index, result);
-			options.onEvent?.({ kind: 'item-finished', result });
-		}
-	};
-	const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_BULK_CONCURRENCY, pending.length));
-	await Promise.all(Array.from({ length: workers }, worker));
+	await runPool(pending, Math.min(options.concurrency ?? DEFAULT_BULK_CONCURRENCY, pending.length), async (job) => {
+		const result = await downloadOne(job.index, job.attachment);
+		results[job.index] = result;
+		tracker.finished(job.index, result);
+		options.onEvent?.({ kind: 'item-finished', result });
+	}, () => signal?.aborted === true);
 
 	// Whatever never started was cancelled with the queue.
 	const final = attachments.map((attachment, index): BulkItemResult =>

@@ -5,6 +5,7 @@ import type { Identity } from '../auth/tokenProvider';
 import { LarkError, toLarkError } from '../errors';
 import { classifyLarkCode } from '../larkErrorCodes';
 import { acquireFileLock } from '../util/fileLock';
+import { runPool } from '../util/pool';
 import type { ApiSession, RetryNotice } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { commitPartFile, openFreePart, type ConflictPolicy } from './commitFile';
@@ -338,20 +339,17 @@ class Transfer {
 			inner.abort(this.signal.reason);
 		}
 		let firstError: unknown;
-		const nextPart = (): { start: number; end: number } | undefined => parts.next().value ?? undefined;
-		const worker = async (): Promise<void> => {
-			for (let part = nextPart(); part !== undefined && firstError === undefined; part = nextPart()) {
+		const workers = Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, partCount);
+		try {
+			// The first failing part stops the others (their requests are aborted) and is what the caller sees.
+			await runPool(parts, workers, async (part) => {
 				try {
 					await this.fetchPart(part.start, part.end, inner.signal);
 				} catch (error) {
 					firstError ??= error;
 					inner.abort(error);
 				}
-			}
-		};
-		const workers = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, partCount));
-		try {
-			await Promise.all(Array.from({ length: workers }, worker));
+			}, () => firstError !== undefined);
 		} finally {
 			this.signal?.removeEventListener('abort', forwardAbort);
 		}
