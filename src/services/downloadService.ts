@@ -6,7 +6,7 @@ import type { DownloadResult } from '../core/download/downloadEngine';
 import type { ResourceRef } from '../core/download/resource';
 import { isLarkError, LarkError } from '../core/errors';
 import { knownRefusal } from '../core/lark/extractAttachments';
-import { AttachmentNaming, DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../core/naming/nameTemplate';
+import { AttachmentNaming, DEFAULT_NAME_TEMPLATE, parseNameTemplate, type NameTemplate } from '../core/naming/nameTemplate';
 import type { Attachment, Chat, Message } from '../core/lark/model';
 import { formatBytes } from '../core/util/formatBytes';
 import { abortSignalFrom } from '../platform/cancellation';
@@ -58,8 +58,7 @@ export class DownloadService {
 			try {
 				return await this.runOne(named, target, policy);
 			} catch (error) {
-				const refusal = listed === undefined || !isLarkError(error) ? undefined : knownRefusal(listed.attachment, error);
-				if (refusal !== undefined && listed !== undefined) {
+				if (listed !== undefined && isLarkError(error) && knownRefusal(listed.attachment, error) !== undefined) {
 					await this.index.refuse(listed.attachment.messageId, listed.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
 					throw new LarkError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, hint: vscode.l10n.t('Open the message in Lark to see it.') });
 				}
@@ -144,23 +143,26 @@ export class DownloadService {
 		return uri;
 	}
 
-	/** The name template of the target's folder over these listed messages; a bad template is a settings error. */
+	/** The name template of the target's folder over these listed messages. */
 	private naming(target: DownloadTarget, messages: readonly Message[], chat: Chat): AttachmentNaming {
+		const naming = new AttachmentNaming(this.nameTemplate(target), target.directory);
+		for (const message of messages) {
+			naming.addMessage(message, chat.name);
+		}
+		return naming;
+	}
+
+	/** The template setting of the target's folder; a bad one is a settings error, said in the user's language. */
+	private nameTemplate(target: DownloadTarget): NameTemplate {
 		const source = this.settings.nameTemplate(target.folder.uri);
-		let template;
 		try {
-			template = parseNameTemplate(source);
+			return parseNameTemplate(source);
 		} catch (error) {
 			throw new LarkError('validation', vscode.l10n.t('The file name template "{0}" in the settings is not valid.', source), {
 				hint: vscode.l10n.t('Open Settings, search for "Lark Downloader Name Template", and use a relative path with {0} or {1}, such as {2}.', '{name}', '{key}', DEFAULT_NAME_TEMPLATE),
 				cause: error,
 			});
 		}
-		const naming = new AttachmentNaming(template, target.directory);
-		for (const message of messages) {
-			naming.addMessage(message, chat.name);
-		}
-		return naming;
 	}
 
 	private async recordResult(result: BulkSummary['saved'][number] | BulkSummary['failed'][number] | BulkSummary['skipped'][number]): Promise<void> {
