@@ -1,7 +1,9 @@
-// Type-aware lint; src/core and src/cli must stay free of `vscode` so they run in plain Node.
+// Type-aware lint; src/core and src/cli must stay free of `vscode` so they run in plain Node, and imports follow the layers.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
+const NO_VSCODE = { name: 'vscode', message: 'src/core, src/cli and unit tests run in plain Node: no vscode import.' };
 
 export default tseslint.config(
 	{ ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.cache/**'] },
@@ -22,11 +24,27 @@ export default tseslint.config(
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
 		},
 	},
+	// The directions of the architecture (docs/architecture.md): core knows no front end, the CLI knows no
+	// extension, and inside the extension the tree does not reach into commands nor services into the tree.
 	{
-		files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'test/unit/**/*.ts', 'test/support/**/*.ts'],
-		rules: {
-			'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core, src/cli and unit tests run in plain Node: no vscode import.' }] }],
-		},
+		files: ['test/unit/**/*.ts', 'test/support/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE] }] },
+	},
+	{
+		files: ['src/core/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE], patterns: [{ group: ['**/cli/**', '**/extension/**'], message: 'src/core serves both front ends and imports neither.' }] }] },
+	},
+	{
+		files: ['src/cli/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE], patterns: [{ group: ['**/extension/**'], message: 'The CLI does not import the extension; shared flows live in src/core.' }] }] },
+	},
+	{
+		files: ['src/extension/views/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/commands/**'], message: 'Views render the model; commands call views, not the other way round.' }] }] },
+	},
+	{
+		files: ['src/extension/services/**/*.ts', 'src/extension/storage/**/*.ts', 'src/extension/platform/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/views/**', '**/commands/**'], message: 'Services, storage and platform sit below the tree and the commands.' }] }] },
 	},
 	{
 		files: ['**/*.js', '**/*.mjs'],

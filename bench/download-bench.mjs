@@ -832,7 +832,7 @@ function recommend(grid) {
 		`Measured: ${candidates.map(point).join('; ')}.`,
 		pick.conc === DEFAULTS.concurrency
 			? `This is the current default (DEFAULT_CONCURRENCY = ${DEFAULTS.concurrency}).`
-			: `The current default is ${fmt(DEFAULTS.concurrency)}: set DEFAULT_CONCURRENCY in src/core/download/downloadEngine.ts and the \`larkDownloader.partConcurrency\` default (package.json, src/storage/settings.ts) to ${pick.conc}.`,
+			: `The current default is ${fmt(DEFAULTS.concurrency)}: set DEFAULT_CONCURRENCY in src/core/download/downloadOptions.ts and the \`larkDownloader.partConcurrency\` default (package.json, src/extension/storage/settings.ts) to ${pick.conc}.`,
 	];
 	return { text: text.join(' '), conc: pick.conc };
 }

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { LarkDownloaderApi } from '../../src/api';
+import type { LarkDownloaderApi } from '../../src/extension/api';
 
 export const EXTENSION_ID = 'lark-downloader.lark-downloader';
 export const CHANNEL_NAME = 'Lark Downloader';

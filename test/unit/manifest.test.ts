@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMMAND_IDS, NODE_COMMAND_IDS } from '../../src/commands/commandIds';
+import { COMMAND_IDS, NODE_COMMAND_IDS } from '../../src/extension/commands/commandIds';
 import type { Attachment, Message } from '../../src/core/lark/model';
-import { ContextValues } from '../../src/views/contextValues';
+import { ContextValues } from '../../src/extension/views/contextValues';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as T;

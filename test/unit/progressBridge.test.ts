@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { progressListener } from '../../src/platform/progressBridge';
+import { progressListener } from '../../src/extension/platform/progressBridge';
 
 describe('progress bridge (engine events → withProgress reports)', () => {
 	it('carries the text in every report, so the notification never falls back to the bare title', () => {

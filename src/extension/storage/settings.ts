@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Brand, IdentityChoice } from '../core/auth/credentials';
+import type { Brand, IdentityChoice } from '../../core/auth/credentials';
 import { CONFIG_SECTION } from '../constants';
-import { DEFAULT_NAME_TEMPLATE } from '../core/naming/nameTemplate';
+import { DEFAULT_NAME_TEMPLATE } from '../../core/naming/nameTemplate';
 
 export type ConflictSetting = 'rename' | 'overwrite' | 'ask';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redactSecrets } from '../core/secrets/secretRegistry';
+import { redactSecrets } from '../../core/secrets/secretRegistry';
 
 /** The one log of the extension, tagged by component; secrets are scrubbed before writing. */
 export class Logger implements vscode.Disposable {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { BulkSummary } from '../core/bulk/bulkDownload';
-import { LarkError } from '../core/errors';
-import { parseTimeArg } from '../core/lark/timeParse';
-import type { Message } from '../core/lark/model';
+import type { BulkSummary } from '../../core/bulk/bulkDownload';
+import { LarkError } from '../../core/errors';
+import { parseTimeArg } from '../../core/lark/timeParse';
+import type { Message } from '../../core/lark/model';
 import { abortSignalFrom } from '../platform/cancellation';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { CommandContext } from './commandContext';

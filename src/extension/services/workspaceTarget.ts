@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { validateRelativeOutput } from '../core/download/pathSafety';
-import { LarkError } from '../core/errors';
+import { validateRelativeOutput } from '../../core/download/pathSafety';
+import { LarkError } from '../../core/errors';
 import type { Settings } from '../storage/settings';
 
 /** Where a download may write: the workspace folder is the root, the download folder inside it. */

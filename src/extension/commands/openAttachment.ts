@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LarkError } from '../core/errors';
+import { LarkError } from '../../core/errors';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { CommandContext } from './commandContext';
 import { requireNode } from './nodeArgs';

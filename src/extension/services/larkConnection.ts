@@ -1,19 +1,19 @@
 import * as vscode from 'vscode';
-import { baseUrlOf, selectTokenProvider, type Credentials } from '../core/auth/credentials';
-import { DownloadEngine } from '../core/download/downloadEngine';
-import { LarkError } from '../core/errors';
-import { ApiSession } from '../core/http/apiSession';
-import type { HttpClient } from '../core/http/httpClient';
-import { RequestBudget } from '../core/http/requestBudget';
-import { LarkClient } from '../core/lark/larkClient';
-import { USER_AGENT } from '../core/version';
+import { baseUrlOf, selectTokenProvider, type Credentials } from '../../core/auth/credentials';
+import { DownloadEngine } from '../../core/download/downloadEngine';
+import { LarkError } from '../../core/errors';
+import { ApiSession } from '../../core/http/apiSession';
+import type { HttpClient } from '../../core/http/httpClient';
+import { RequestBudget } from '../../core/http/requestBudget';
+import { LarkClient } from '../../core/lark/larkClient';
+import { USER_AGENT } from '../../core/version';
 import { displayName, type LarkAuthenticationProvider } from '../auth/larkAuthenticationProvider';
 import type { UserSessionStore } from '../auth/userSessionStore';
-import { UserTokenProvider } from '../core/auth/userTokenProvider';
+import { UserTokenProvider } from '../../core/auth/userTokenProvider';
 import type { Logger } from '../platform/logger';
 import type { CredentialStore } from '../storage/credentialStore';
 import type { Settings } from '../storage/settings';
-import { registerSecret } from '../core/secrets/secretRegistry';
+import { registerSecret } from '../../core/secrets/secretRegistry';
 
 export interface Connection {
 	session: ApiSession;

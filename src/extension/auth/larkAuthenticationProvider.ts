@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { completeDeviceSignIn, DEFAULT_SCOPES, startDeviceAuthorization } from '../core/auth/deviceFlow';
-import { OAuthClient } from '../core/auth/oauthClient';
-import { oauthAppOf } from '../core/auth/oauthEndpoints';
-import type { UserTokenSet } from '../core/auth/userTokens';
-import { LarkError } from '../core/errors';
-import type { HttpClient } from '../core/http/httpClient';
-import { USER_AGENT } from '../core/version';
+import { completeDeviceSignIn, DEFAULT_SCOPES, startDeviceAuthorization } from '../../core/auth/deviceFlow';
+import { OAuthClient } from '../../core/auth/oauthClient';
+import { oauthAppOf } from '../../core/auth/oauthEndpoints';
+import type { UserTokenSet } from '../../core/auth/userTokens';
+import { LarkError } from '../../core/errors';
+import type { HttpClient } from '../../core/http/httpClient';
+import { USER_AGENT } from '../../core/version';
 import { abortSignalFrom } from '../platform/cancellation';
 import type { Logger } from '../platform/logger';
 import type { CredentialStore } from '../storage/credentialStore';

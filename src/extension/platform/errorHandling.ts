@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { isLarkError, toLarkError } from '../core/errors';
+import { isLarkError, toLarkError } from '../../core/errors';
 import type { Logger } from './logger';
-import { redactSecrets } from '../core/secrets/secretRegistry';
+import { redactSecrets } from '../../core/secrets/secretRegistry';
 
 export interface ErrorReporter {
 	logger: Logger;

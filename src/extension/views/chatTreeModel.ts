@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { toLarkError } from '../core/errors';
-import type { Chat, Message } from '../core/lark/model';
+import { toLarkError } from '../../core/errors';
+import type { Chat, Message } from '../../core/lark/model';
 import type { Logger } from '../platform/logger';
 import type { LarkConnection } from '../services/larkConnection';
 

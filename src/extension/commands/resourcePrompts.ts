@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { validateRelativeOutput } from '../core/download/pathSafety';
-import { parseResourceLine } from '../core/download/resourceLine';
-import { validateResourceRef, type ResourceRef } from '../core/download/resource';
-import { isLarkError } from '../core/errors';
+import { validateRelativeOutput } from '../../core/download/pathSafety';
+import { parseResourceLine } from '../../core/download/resourceLine';
+import { validateResourceRef, type ResourceRef } from '../../core/download/resource';
+import { isLarkError } from '../../core/errors';
 import type { DownloadResourceArgs } from './commandIds';
 
 export interface ResourceInput {

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { UserTokenStore } from '../core/auth/userTokenProvider';
-import type { UserTokenSet } from '../core/auth/userTokens';
+import type { UserTokenStore } from '../../core/auth/userTokenProvider';
+import type { UserTokenSet } from '../../core/auth/userTokens';
 import { SecretJsonStore } from '../storage/secretJsonStore';
 
 function isUserTokenSet(value: unknown): value is UserTokenSet {

@@ -3,7 +3,7 @@ import type { LarkDownloaderApi } from './api';
 import { LARK_AUTH_PROVIDER_ID, LarkAuthenticationProvider } from './auth/larkAuthenticationProvider';
 import { UserSessionStore } from './auth/userSessionStore';
 import { registerCommands } from './commands/registerCommands';
-import { HttpClient } from './core/http/httpClient';
+import { HttpClient } from '../core/http/httpClient';
 import { CHATS_VIEW_ID, ContextKeys, LOG_CHANNEL_NAME, PREVIEW_SCHEME } from './constants';
 import { Logger } from './platform/logger';
 import { DownloadService } from './services/downloadService';

@@ -1,4 +1,4 @@
-import type { Attachment, Chat, Message } from '../../core/lark/model';
+import type { Attachment, Chat, Message } from '../../../core/lark/model';
 
 /** Every row of the Lark tree; the provider maps each to a TreeItem. */
 export type TreeNode = ChatNode | MessageNode | AttachmentNode | LoadMoreNode | ErrorNode;

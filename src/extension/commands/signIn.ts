@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { selectTokenProvider, type Brand } from '../core/auth/credentials';
-import { HttpClient } from '../core/http/httpClient';
-import { USER_AGENT } from '../core/version';
+import { selectTokenProvider, type Brand } from '../../core/auth/credentials';
+import { HttpClient } from '../../core/http/httpClient';
+import { USER_AGENT } from '../../core/version';
 import { CONFIG_SECTION } from '../constants';
 import type { CommandContext } from './commandContext';
 import type { SignInArgs } from './commandIds';

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { DownloadEvent } from '../core/download/progress';
-import { ProgressMeter } from '../core/download/progressMeter';
+import type { DownloadEvent } from '../../core/download/progress';
+import { ProgressMeter } from '../../core/download/progressMeter';
 
 /** Feeds typed engine events into a withProgress reporter as byte-accurate increments. */
 export function progressListener(progress: vscode.Progress<{ message?: string; increment?: number }>): (event: DownloadEvent) => void {

@@ -1,4 +1,4 @@
-import type { Attachment, Message } from '../core/lark/model';
+import type { Attachment, Message } from '../../core/lark/model';
 
 /** The only place contextValue strings are composed; the manifest's `viewItem` regexes match these. */
 export const ContextValues = {

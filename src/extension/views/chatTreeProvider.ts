@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Attachment, Chat } from '../core/lark/model';
-import { formatBytes } from '../core/util/formatBytes';
+import type { Attachment, Chat } from '../../core/lark/model';
+import { formatBytes } from '../../core/util/formatBytes';
 import type { DownloadIndex } from '../storage/downloadIndex';
 import type { ChatTreeModel } from './chatTreeModel';
 import { ContextValues } from './contextValues';

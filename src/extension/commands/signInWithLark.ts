@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_SCOPES } from '../core/auth/deviceFlow';
+import { DEFAULT_SCOPES } from '../../core/auth/deviceFlow';
 import type { CommandContext } from './commandContext';
 
 /**
