@@ -7,6 +7,7 @@ import { LarkError } from '../../core/errors';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess } from '../output';
 import { createProgressRenderer } from '../progressRenderer';
+import { describeDryRun } from '../../core/app/dryRun';
 
 export const DOWNLOAD_USAGE = 'lark-dl download --message-id om_… --file-key KEY --type image|file [--output PATH] [--as auto|user|bot] [--dry-run] [--on-conflict rename|overwrite|fail] [--part-size BYTES] [--concurrency N]';
 
@@ -68,14 +69,7 @@ export async function runDownload(args: string[], context: CliContext): Promise<
 		if (values['dry-run'] === true) {
 			const plan = await engine.plan(ref, options);
 			context.io.stderr.write('=== Dry Run (no request sent, nothing written) ===\n');
-			printSuccess(context.io, {
-				ok: true,
-				dry_run: true,
-				identity: plan.identity,
-				request: { method: plan.method, url: plan.url, headers: plan.headers },
-				planned_output: plan.plannedOutput,
-				...(plan.resumableBytes === undefined ? {} : { resumable_bytes: plan.resumableBytes }),
-			});
+			printSuccess(context.io, { ok: true, ...describeDryRun(plan) });
 			return 0;
 		}
 		const result = await engine.download(ref, options);

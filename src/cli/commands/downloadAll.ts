@@ -3,15 +3,16 @@ import { bulkDownload, DEFAULT_BULK_CONCURRENCY, type BulkEvent, type BulkSummar
 import { DownloadEngine } from '../../core/download/downloadEngine';
 import { validateRelativeOutput } from '../../core/download/pathSafety';
 import { LarkError } from '../../core/errors';
-import { LarkClient, MAX_MESSAGE_PAGE_SIZE, type ListNotice, type MessageListOptions } from '../../core/lark/larkClient';
-import type { Attachment, Message } from '../../core/lark/model';
+import { collectMessages, type MessageSource } from '../../core/app/collectMessages';
+import { LarkClient, type ListNotice } from '../../core/lark/larkClient';
+import type { Attachment } from '../../core/lark/model';
 import { ChatNames } from '../../core/lark/chatNames';
-import { AttachmentNaming, DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../core/naming/nameTemplate';
+import { DEFAULT_NAME_TEMPLATE, namingOf, parseNameTemplate } from '../../core/naming/nameTemplate';
 import { formatBytes } from '../../core/util/formatBytes';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess, type Io } from '../output';
 import { parseConflictPolicy, parsePositiveInteger } from './download';
-import { checkId, parseContainer, parseTimeRange, type Container } from './messages';
+import { checkId, parseContainer, parseTimeRange } from './messages';
 import { redactSecrets } from '../../core/secrets/secretRegistry';
 
 export const DOWNLOAD_ALL_USAGE = 'lark-dl download-all (--chat-id oc_…|--thread-id omt_…|--message-id om_…) [--start TIME] [--end TIME] [--into DIR] [--name-template TEMPLATE] [--concurrency N] [--on-conflict rename|overwrite|fail] [--as auto|user|bot]';
@@ -19,10 +20,6 @@ export const DOWNLOAD_ALL_USAGE = 'lark-dl download-all (--chat-id oc_…|--thre
 /** Exit status when the summary lists failures (the typed statuses 2–7 are for the command failing as a whole). */
 export const EXIT_SOME_FAILED = 1;
 const EXIT_CANCELLED = 130;
-
-type Source =
-	| { kind: 'message'; messageId: string }
-	| { kind: 'container'; listing: Container & Pick<MessageListOptions, 'start' | 'end'> };
 
 /** `--into` names a folder: trailing slashes are fine, `.` means the working directory itself. */
 function parseInto(value: string | undefined): string | undefined {
@@ -64,33 +61,20 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 	if (messageId !== undefined && (values.start !== undefined || values.end !== undefined)) {
 		throw new LarkError('validation', '--start and --end apply to --chat-id/--thread-id, not to --message-id.');
 	}
-	const source: Source = messageId !== undefined
+	const source: MessageSource = messageId !== undefined
 		? { kind: 'message', messageId: checkId(messageId, 'om_', '--message-id', 'the message_id (om_…) from `lark-dl messages`') }
-		: { kind: 'container', listing: { ...parseContainer(values['chat-id'], values['thread-id']), ...parseTimeRange(values.start, values.end) } };
+		: { kind: 'container', ...parseContainer(values['chat-id'], values['thread-id']), ...parseTimeRange(values.start, values.end) };
 	const directory = parseInto(values.into);
 	const template = parseNameTemplate(values['name-template'] ?? DEFAULT_NAME_TEMPLATE);
-	const naming = new AttachmentNaming(template, directory);
 	const concurrency = parsePositiveInteger('--concurrency', values.concurrency, 1, 16) ?? DEFAULT_BULK_CONCURRENCY;
 	const onConflict = parseConflictPolicy(values['on-conflict']);
 	const session = openSession(context, parseIdentityChoice(values.as));
 	const client = new LarkClient(session);
 	try {
-		const notices: ListNotice[] = [];
-		const attachments: Attachment[] = [];
+		const { messages, unlisted } = await collectMessages(client, source, { signal: context.signal });
 		const chatNames = new ChatNames(client, context.signal);
-		const add = async (message: Message): Promise<void> => {
-			naming.addMessage(message, template.tokens.has('chat') ? await chatNames.of(message.chatId) : undefined);
-			attachments.push(...message.attachments);
-		};
-		if (source.kind === 'message') {
-			await add((await client.getMessage(source.messageId, context.signal)).container);
-		} else {
-			const messages = client.listMessages({ ...source.listing, sort: 'asc', pageSize: MAX_MESSAGE_PAGE_SIZE, onNotice: (notice) => notices.push(notice) }, context.signal);
-			for await (const message of messages) {
-				await add(message);
-			}
-		}
-		const summary = await bulkDownload(new DownloadEngine(session), attachments, {
+		const naming = await namingOf(template, messages, (chatId) => chatNames.of(chatId), directory);
+		const summary = await bulkDownload(new DownloadEngine(session), messages.flatMap((message) => message.attachments), {
 			root: context.cwd,
 			outputFor: naming.outputFor,
 			onConflict,
@@ -98,7 +82,6 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 			signal: context.signal,
 			onEvent: createBulkProgressRenderer(context.io.stderr),
 		});
-		const unlisted = notices.filter((notice) => notice.error !== undefined);
 		const ok = summary.failed.length === 0 && unlisted.length === 0 && !summary.cancelled;
 		const payload = { ok, identity: session.identity, data: summaryJson(summary, unlisted) };
 		printSuccess(context.io, payload);

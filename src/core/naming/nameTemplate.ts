@@ -130,6 +130,18 @@ export function attachmentOutput(template: NameTemplate, attachment: Attachment,
 }
 
 /**
+ * The naming of a listing's attachments, asking for a chat's name (`chatNameOf`) only when the template uses
+ * `{chat}`: the CLI asks Lark, the extension already knows the chat it lists.
+ */
+export async function namingOf(template: NameTemplate, messages: readonly Message[], chatNameOf: (chatId: string) => Promise<string | undefined>, directory?: string): Promise<AttachmentNaming> {
+	const naming = new AttachmentNaming(template, directory);
+	for (const message of messages) {
+		naming.addMessage(message, template.tokens.has('chat') ? await chatNameOf(message.chatId) : undefined);
+	}
+	return naming;
+}
+
+/**
  * Remembers, per attachment of a listing, the message it came from, and answers the engine's `output` for it:
  * the seam between "list messages" and "download their attachments" in both front ends.
  */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeDryRun } from '../../core/app/dryRun';
 import { resolveDownloadTarget } from '../services/workspaceTarget';
 import type { CommandContext } from './commandContext';
 import type { DownloadResourceArgs } from './commandIds';
@@ -10,13 +11,7 @@ export async function previewRequest(context: CommandContext, args: DownloadReso
 	const { engine } = await context.connection.require();
 	const target = await resolveDownloadTarget(context.settings);
 	const plan = await engine.plan(ref, { root: target.root, ...(output === undefined ? { directory: target.directory } : { output }) });
-	const text = JSON.stringify({
-		dry_run: true,
-		identity: plan.identity,
-		request: { method: plan.method, url: plan.url, headers: plan.headers },
-		planned_output: plan.plannedOutput,
-		...(plan.resumableBytes === undefined ? {} : { resumable_bytes: plan.resumableBytes }),
-	}, null, 2);
+	const text = JSON.stringify(describeDryRun(plan), null, 2);
 	const uri = context.preview.add(`${ref.fileKey}.request.json`, `${text}\n`);
 	const document = await vscode.workspace.openTextDocument(uri);
 	await vscode.languages.setTextDocumentLanguage(document, 'json');

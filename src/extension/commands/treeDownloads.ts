@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { BulkSummary } from '../../core/bulk/bulkDownload';
 import { LarkError } from '../../core/errors';
 import { parseTimeArg } from '../../core/lark/timeParse';
-import type { Message } from '../../core/lark/model';
+import { collectMessages } from '../../core/app/collectMessages';
 import { abortSignalFrom } from '../platform/cancellation';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { CommandContext } from './commandContext';
@@ -43,20 +43,22 @@ export async function downloadChat(context: CommandContext, node?: TreeNode): Pr
 	const { client } = await context.connection.require();
 	const messages = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing messages in {0}', chat.name), cancellable: true }, async (progress, token) => {
 		const abort = abortSignalFrom(token);
-		const found: Message[] = [];
-		let attachments = 0;
 		try {
-			for await (const message of client.listMessages({ containerId: chat.id, containerType: 'chat', sort: 'asc', ...range }, abort.signal)) {
-				found.push(message);
-				attachments += message.attachments.length;
-				if (found.length % 50 === 0) {
-					progress.report({ message: vscode.l10n.t('{0} messages, {1} attachments', found.length, attachments) });
-				}
+			const collected = await collectMessages(client, { kind: 'container', containerId: chat.id, containerType: 'chat', ...range }, {
+				signal: abort.signal,
+				onProgress: ({ messages: count, attachments }) => {
+					if (count % 50 === 0) {
+						progress.report({ message: vscode.l10n.t('{0} messages, {1} attachments', count, attachments) });
+					}
+				},
+			});
+			for (const notice of collected.unlisted) {
+				context.logger.warn('download', notice.message);
 			}
+			return collected.messages;
 		} finally {
 			abort.dispose();
 		}
-		return found;
 	});
 	if (!messages.some((message) => message.attachments.length > 0)) {
 		void vscode.window.showInformationMessage(vscode.l10n.t('No attachments in {0} for that time range.', chat.name));

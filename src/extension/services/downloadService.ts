@@ -6,7 +6,7 @@ import type { DownloadResult } from '../../core/download/downloadEngine';
 import type { ResourceRef } from '../../core/download/resource';
 import { isLarkError, LarkError } from '../../core/errors';
 import { knownRefusal } from '../../core/lark/extractAttachments';
-import { AttachmentNaming, DEFAULT_NAME_TEMPLATE, parseNameTemplate, type NameTemplate } from '../../core/naming/nameTemplate';
+import { DEFAULT_NAME_TEMPLATE, namingOf, parseNameTemplate, type AttachmentNaming, type NameTemplate } from '../../core/naming/nameTemplate';
 import type { Attachment, Chat, Message } from '../../core/lark/model';
 import { formatBytes } from '../../core/util/formatBytes';
 import { abortSignalFrom } from '../platform/cancellation';
@@ -51,7 +51,7 @@ export class DownloadService {
 	async download(request: SingleDownloadRequest): Promise<vscode.Uri> {
 		const target = await resolveDownloadTarget(this.settings);
 		const listed = request.listed;
-		const named: SingleDownloadRequest = listed === undefined ? request : { ...request, output: this.naming(target, [listed.message], listed.chat).outputFor(listed.attachment) };
+		const named: SingleDownloadRequest = listed === undefined ? request : { ...request, output: (await this.naming(target, [listed.message], listed.chat)).outputFor(listed.attachment) };
 		const setting = this.settings.conflictPolicy(target.folder.uri);
 		let policy: ConflictPolicy = setting === 'ask' ? 'fail' : setting;
 		for (;;) {
@@ -74,7 +74,7 @@ export class DownloadService {
 	async downloadMany(messages: readonly Message[], title: string, chat: Chat): Promise<BulkSummary> {
 		const connection = await this.connection.require();
 		const target = await resolveDownloadTarget(this.settings);
-		const naming = this.naming(target, messages, chat);
+		const naming = await this.naming(target, messages, chat);
 		const attachments = messages.flatMap((message) => message.attachments);
 		const setting = this.settings.conflictPolicy(target.folder.uri);
 		const policy: ConflictPolicy = setting === 'ask' ? await this.askConflict(vscode.l10n.t('Some of these files may already exist.')) : setting;
@@ -143,13 +143,9 @@ export class DownloadService {
 		return uri;
 	}
 
-	/** The name template of the target's folder over these listed messages. */
-	private naming(target: DownloadTarget, messages: readonly Message[], chat: Chat): AttachmentNaming {
-		const naming = new AttachmentNaming(this.nameTemplate(target), target.directory);
-		for (const message of messages) {
-			naming.addMessage(message, chat.name);
-		}
-		return naming;
+	/** The name template of the target's folder over these messages, listed in `chat`. */
+	private naming(target: DownloadTarget, messages: readonly Message[], chat: Chat): Promise<AttachmentNaming> {
+		return namingOf(this.nameTemplate(target), messages, () => Promise.resolve(chat.name), target.directory);
 	}
 
 	/** The template setting of the target's folder; a bad one is a settings error, said in the user's language. */
