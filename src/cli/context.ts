@@ -1,9 +1,9 @@
-import { baseUrlOf, selectTokenProvider, type Credentials, type IdentityChoice } from '../core/auth/credentials';
+import { openLarkSession } from '../core/app/openSession';
+import type { Credentials, IdentityChoice } from '../core/auth/credentials';
 import { LarkError } from '../core/errors';
-import { ApiSession } from '../core/http/apiSession';
+import type { ApiSession } from '../core/http/apiSession';
 import { HttpClient } from '../core/http/httpClient';
 import { RequestBudget } from '../core/http/requestBudget';
-import { USER_AGENT } from '../core/version';
 import type { Io } from './output';
 import { signedInUser } from './signedInUser';
 
@@ -28,6 +28,5 @@ export function parseIdentityChoice(value: string | undefined): IdentityChoice {
 export function openSession(context: CliContext, choice: IdentityChoice): ApiSession {
 	const http = new HttpClient();
 	const user = signedInUser(choice, context.credentials, context.env, http, context.io);
-	const tokens = selectTokenProvider(choice, context.credentials, http, USER_AGENT, user);
-	return new ApiSession(http, baseUrlOf(context.credentials), tokens, USER_AGENT, new RequestBudget());
+	return openLarkSession({ credentials: context.credentials, choice, http, budget: new RequestBudget(), ...(user === undefined ? {} : { signedInUser: user }) });
 }

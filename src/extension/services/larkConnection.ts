@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { baseUrlOf, selectTokenProvider, type Credentials } from '../../core/auth/credentials';
+import { openLarkSession } from '../../core/app/openSession';
+import type { Credentials } from '../../core/auth/credentials';
 import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
-import { ApiSession } from '../../core/http/apiSession';
+import type { ApiSession } from '../../core/http/apiSession';
 import type { HttpClient } from '../../core/http/httpClient';
 import { RequestBudget } from '../../core/http/requestBudget';
 import { LarkClient } from '../../core/lark/larkClient';
-import { USER_AGENT } from '../../core/version';
 import { displayName, type LarkAuthenticationProvider } from '../auth/larkAuthenticationProvider';
 import type { UserSessionStore } from '../auth/userSessionStore';
 import { UserTokenProvider } from '../../core/auth/userTokenProvider';
@@ -100,9 +100,8 @@ export class LarkConnection implements vscode.Disposable {
 			store: this.sessions,
 			onStoreError: (error) => this.logger.warn('auth', `Could not save refreshed tokens: ${error.message}`),
 		});
-		const tokens = selectTokenProvider(choice, credentials, this.http, USER_AGENT, signedInUser);
-		const session = new ApiSession(this.http, baseUrlOf(credentials), tokens, USER_AGENT, this.budget);
-		const identityLabel = tokens.identity === 'bot' ? vscode.l10n.t('bot') : signedInUser !== undefined && user !== undefined ? displayName(user) : vscode.l10n.t('user token');
+		const session = openLarkSession({ credentials, choice, http: this.http, budget: this.budget, ...(signedInUser === undefined ? {} : { signedInUser }) });
+		const identityLabel = session.identity === 'bot' ? vscode.l10n.t('bot') : signedInUser !== undefined && user !== undefined ? displayName(user) : vscode.l10n.t('user token');
 		this.logger.info('connection', `Using ${session.baseUrl} as ${identityLabel}`);
 		return { session, engine: new DownloadEngine(session), client: new LarkClient(session), identityLabel };
 	}
