@@ -12,9 +12,16 @@ export type ErrorType =
 	| 'cancelled'
 	| 'api';
 
+/**
+ * Stable reasons a front end may act on without reading the message text (the set grows as front ends need
+ * them; the message stays for people).
+ */
+export type ErrorReason = 'file-exists';
+
 export interface LarkErrorDetails {
 	/** Lark's numeric `code`, when the server sent one. */
 	code?: number;
+	reason?: ErrorReason;
 	hint?: string;
 	logId?: string;
 	httpStatus?: number;
@@ -31,6 +38,7 @@ export interface LarkErrorDetails {
 export class LarkError extends Error {
 	readonly type: ErrorType;
 	readonly code: number | undefined;
+	readonly reason: ErrorReason | undefined;
 	readonly hint: string | undefined;
 	readonly logId: string | undefined;
 	readonly httpStatus: number | undefined;
@@ -43,6 +51,7 @@ export class LarkError extends Error {
 		this.name = 'LarkError';
 		this.type = type;
 		this.code = details.code;
+		this.reason = details.reason;
 		this.hint = details.hint;
 		this.logId = details.logId;
 		this.httpStatus = details.httpStatus;

@@ -112,6 +112,30 @@ describe('Lark Downloader in the extension host', function () {
 		assert.deepStrictEqual(errors, []);
 	});
 
+	it('with "ask", a listed attachment whose file exists is asked about before any request', async () => {
+		const finance = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.financeChat);
+		assert.ok(finance);
+		const messages = (await children(finance)).filter((n): n is MessageNode => n.kind === 'message');
+		const row = (await Promise.all(messages.map(children))).flat().find((n): n is AttachmentNode => n.kind === 'attachment' && n.attachment.key === 'file_v3_invoice');
+		assert.ok(row);
+		const existing = path.join(workspaceRoot, 'lark-downloads', 'Finance', '季度报告 (Q2).pdf');
+		fs.mkdirSync(path.dirname(existing), { recursive: true });
+		fs.writeFileSync(existing, 'the copy from last week');
+		await vscode.workspace.getConfiguration('larkDownloader').update('conflictPolicy', 'ask', vscode.ConfigurationTarget.Workspace);
+		const before = server.resourceRequests('file_v3_invoice').length;
+		try {
+			const running = vscode.commands.executeCommand('larkDownloader.downloadAttachment', row);
+			const settled = await Promise.race([running.then(() => 'settled'), new Promise((resolve) => setTimeout(() => resolve('asking'), 3000))]);
+			assert.strictEqual(server.resourceRequests('file_v3_invoice').length, before, `no request while asking (${String(settled)})`);
+			if (settled === 'asking') {
+				await vscode.commands.executeCommand('workbench.action.closeMessages');
+			}
+		} finally {
+			await vscode.workspace.getConfiguration('larkDownloader').update('conflictPolicy', undefined, vscode.ConfigurationTarget.Workspace);
+		}
+		assert.strictEqual(fs.readFileSync(existing, 'utf8'), 'the copy from last week');
+	});
+
 	it('a card image Lark refuses (234043) is said clearly once, without a retry, and the row then says so', async () => {
 		const card = fixtures.resources.get('img_v3_card');
 		assert.ok(card);

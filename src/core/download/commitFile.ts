@@ -13,6 +13,7 @@ const MAX_NUMBERED = 9999;
 
 export function conflictError(file: string): LarkError {
 	return new LarkError('io', `A file already exists at ${file}.`, {
+		reason: 'file-exists',
 		hint: 'Use --on-conflict rename to keep both files or --on-conflict overwrite to replace it.',
 	});
 }

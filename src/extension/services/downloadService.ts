@@ -9,6 +9,7 @@ import { knownRefusal } from '../../core/lark/extractAttachments';
 import { DEFAULT_NAME_TEMPLATE, namingOf, parseNameTemplate, type AttachmentNaming, type NameTemplate } from '../../core/naming/nameTemplate';
 import type { Attachment, Chat, Message } from '../../core/lark/model';
 import { formatBytes } from '../../core/util/formatBytes';
+import { pathExists } from '../../core/util/pathExists';
 import { abortSignalFrom } from '../platform/cancellation';
 import type { Logger } from '../platform/logger';
 import { progressListener } from '../platform/progressBridge';
@@ -54,6 +55,11 @@ export class DownloadService {
 		const named: SingleDownloadRequest = listed === undefined ? request : { ...request, output: (await this.naming(target, [listed.message], listed.chat)).outputFor(listed.attachment) };
 		const setting = this.settings.conflictPolicy(target.folder.uri);
 		let policy: ConflictPolicy = setting === 'ask' ? 'fail' : setting;
+		// A name known before any request (a listed attachment, a typed output) is asked about first; only a name
+		// the server gives can meet an existing file after the probe.
+		if (setting === 'ask' && named.output !== undefined && (await pathExists(path.join(target.root, named.output)))) {
+			policy = await this.askConflict(vscode.l10n.t('{0} already exists.', named.output));
+		}
 		for (;;) {
 			try {
 				return await this.runOne(named, target, policy);
@@ -62,7 +68,7 @@ export class DownloadService {
 					await this.index.refuse(listed.attachment.messageId, listed.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
 					throw new LarkError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, hint: vscode.l10n.t('Open the message in Lark to see it.') });
 				}
-				if (setting !== 'ask' || policy !== 'fail' || !isLarkError(error) || error.type !== 'io' || !/already exists/.test(error.message)) {
+				if (setting !== 'ask' || policy !== 'fail' || !isLarkError(error) || error.reason !== 'file-exists') {
 					throw error;
 				}
 				policy = await this.askConflict(error.message);
