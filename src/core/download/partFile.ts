@@ -54,18 +54,6 @@ export async function openExistingPart(file: string, { truncate }: { truncate: b
 	}
 }
 
-/** Creates `file`, or — for `overwrite` — reuses a plain file already there, emptied; never a link. */
-export async function createOrReplacePart(file: string): Promise<FileHandle> {
-	try {
-		return await createPart(file);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-			throw error;
-		}
-		return openExistingPart(file, { truncate: true });
-	}
-}
-
 /** Size of the plain file at `file`, or undefined when nothing usable (missing, a link, a folder) is there. */
 export async function plainFileSize(file: string): Promise<number | undefined> {
 	try {
