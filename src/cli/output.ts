@@ -1,5 +1,6 @@
 import { LarkError, type ErrorType } from '../core/errors';
 import { redactSecrets } from '../core/secrets/secretRegistry';
+import { cliErrorJson } from './errorHints';
 
 /** Exit status per error type, so scripts can branch without parsing JSON. */
 const EXIT_CODES: Record<ErrorType, number> = {
@@ -27,6 +28,6 @@ export function printSuccess(io: Io, payload: unknown): void {
 
 /** One JSON object on stderr; returns the exit status. */
 export function printFailure(io: Io, error: LarkError): number {
-	io.stderr.write(`${redactSecrets(JSON.stringify({ ok: false, error: error.toJSON() }, null, 2))}\n`);
+	io.stderr.write(`${redactSecrets(JSON.stringify({ ok: false, error: cliErrorJson(error) }, null, 2))}\n`);
 	return EXIT_CODES[error.type];
 }

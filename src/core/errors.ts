@@ -13,10 +13,18 @@ export type ErrorType =
 	| 'api';
 
 /**
- * Stable reasons a front end may act on without reading the message text (the set grows as front ends need
- * them; the message stays for people).
+ * Stable reasons a front end acts on without reading the message text: the CLI renders them with its flags
+ * and environment variables (src/cli/errorHints.ts), the extension in the user's language with the action
+ * that helps (src/extension/platform/errorHandling.ts). Core messages and hints stay neutral.
  */
-export type ErrorReason = 'file-exists';
+export type ErrorReason =
+	| 'file-exists'
+	| 'missing-credentials'
+	| 'not-signed-in'
+	| 'sign-in-again'
+	| 'wrong-app-credentials'
+	| 'not-in-chat'
+	| 'p2p-needs-user';
 
 export interface LarkErrorDetails {
 	/** Lark's numeric `code`, when the server sent one. */
@@ -61,12 +69,13 @@ export class LarkError extends Error {
 	}
 
 	/** The `error` object of the CLI's JSON failure envelope. */
-	toJSON(): { type: ErrorType; code?: number; message: string; hint?: string; log_id?: string } {
+	toJSON(hint: string | undefined = this.hint): { type: ErrorType; code?: number; reason?: ErrorReason; message: string; hint?: string; log_id?: string } {
 		return {
 			type: this.type,
 			...(this.code === undefined ? {} : { code: this.code }),
+			...(this.reason === undefined ? {} : { reason: this.reason }),
 			message: this.message,
-			...(this.hint === undefined ? {} : { hint: this.hint }),
+			...(hint === undefined ? {} : { hint }),
 			...(this.logId === undefined ? {} : { log_id: this.logId }),
 		};
 	}

@@ -1,8 +1,9 @@
-import type { ErrorType } from './errors';
+import type { ErrorReason, ErrorType } from './errors';
 
 export interface CodeClass {
 	type: ErrorType;
 	hint: string;
+	reason?: ErrorReason;
 	retryable?: boolean;
 	tokenRejected?: boolean;
 }
@@ -17,7 +18,7 @@ const SCOPE_HINT = 'Enable the scope in the Lark developer console (im:message:r
 const CODE_TABLE: ReadonlyMap<number, CodeClass> = new Map<number, CodeClass>([
 	[234002, { type: 'permission', hint: 'No access to this chat or file, or it was deleted. This is not a missing API scope: do not retry; ask for access or check the message.' }],
 	[14005, { type: 'permission', hint: 'No access to this resource, or it was deleted. Do not retry.' }],
-	[230002, { type: 'permission', hint: 'The bot or user is not a member of this chat. Add the bot to the chat, or use --as user.' }],
+	[230002, { type: 'permission', reason: 'not-in-chat', hint: 'The bot or user is not a member of this chat. Add the bot to the chat, or use the user identity.' }],
 	[230027, { type: 'permission', hint: 'The user is not authorized for this operation.' }],
 	[234008, { type: 'permission', hint: 'The app is not the sender of this resource; message resources must be fetched through the message-resource API.' }],
 	[99991672, { type: 'scope', hint: SCOPE_HINT }],
@@ -30,15 +31,15 @@ const CODE_TABLE: ReadonlyMap<number, CodeClass> = new Map<number, CodeClass>([
 	// Lark caps what one plain GET may return (reported between ~2 MiB and 30 MB); ranged requests have no such cap
 	// (docs/lark-api.md §4.11). We only send a plain GET when the server refused or ignored Range.
 	[234037, { type: 'api', hint: 'Lark refuses to send a file this large in one request (234037: "Downloaded file size exceeds limit"), and it did not accept a ranged download for this file either. Try again later.' }],
-	[234001, { type: 'validation', hint: 'Lark rejected a request parameter; check --type (image for images and post images, file for files, audio and video).' }],
+	[234001, { type: 'validation', hint: 'Lark rejected a request parameter; check the resource type (image for images and post images, file for files, audio and video).' }],
 	[99991400, { type: 'rate_limit', hint: 'Lark rate limit reached (50 requests/s, 1000/min per API); waited and retried.', retryable: true }],
 	[99991663, { type: 'auth', hint: TOKEN_REFRESH_HINT, tokenRejected: true }],
 	[99991668, { type: 'auth', hint: TOKEN_REFRESH_HINT, tokenRejected: true }],
 	[99991677, { type: 'auth', hint: TOKEN_REFRESH_HINT, tokenRejected: true }],
 	[99991661, { type: 'auth', hint: 'The Authorization header was missing.' }],
 	[99991671, { type: 'auth', hint: 'The token has the wrong format (tenant tokens start with t-, user tokens with u-).' }],
-	[99991543, { type: 'auth', hint: 'App ID or App Secret is wrong (LARK_APP_ID / LARK_APP_SECRET).' }],
-	[10014, { type: 'auth', hint: 'App ID or App Secret is wrong (LARK_APP_ID / LARK_APP_SECRET).' }],
+	[99991543, { type: 'auth', reason: 'wrong-app-credentials', hint: 'The app ID or app secret is wrong.' }],
+	[10014, { type: 'auth', reason: 'wrong-app-credentials', hint: 'The app ID or app secret is wrong.' }],
 	[99991662, { type: 'auth', hint: 'The app is disabled or not installed in this tenant.' }],
 	[99991673, { type: 'auth', hint: 'The app is unavailable in this tenant.' }],
 ]);

@@ -239,6 +239,13 @@ describe('Lark Downloader in the extension host', function () {
 		await vscode.commands.executeCommand('larkDownloader.signOut');
 		assert.strictEqual(await lark.isSignedIn(), false);
 		assert.deepStrictEqual(await children(), []);
+		// signed out, a download says so in the extension's words (the Sign In button comes with it), sending nothing
+		const before = server.requests.length;
+		await vscode.commands.executeCommand('larkDownloader.downloadResource', { messageId: 'om_after_sign_out', fileKey: 'file_v3_x', type: 'file' });
+		assert.strictEqual(server.requests.length, before);
+		assert.strictEqual(errors.length, 1);
+		assert.match(errors[0] ?? '', /Sign in to Lark first\./);
+		assert.doesNotMatch(errors[0] ?? '', /LARK_|--as|lark-dl/);
 		await vscode.commands.executeCommand('larkDownloader.signIn', { brand: 'feishu', appId: server.appId, appSecret: server.appSecret });
 		assert.strictEqual(await lark.isSignedIn(), true);
 	});

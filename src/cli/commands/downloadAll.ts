@@ -14,6 +14,7 @@ import { printSuccess, type Io } from '../output';
 import { parseConflictPolicy, parsePositiveInteger } from './download';
 import { checkId, parseContainer, parseTimeRange } from './messages';
 import { redactSecrets } from '../../core/secrets/secretRegistry';
+import { cliErrorJson } from '../errorHints';
 
 export const DOWNLOAD_ALL_USAGE = 'lark-dl download-all (--chat-id oc_…|--thread-id omt_…|--message-id om_…) [--start TIME] [--end TIME] [--into DIR] [--name-template TEMPLATE] [--concurrency N] [--on-conflict rename|overwrite|fail] [--as auto|user|bot]';
 
@@ -103,8 +104,8 @@ function summaryJson(summary: BulkSummary, unlisted: ListNotice[]): Record<strin
 			message_id: attachment.messageId, key: attachment.key, type: attachment.resourceType, ...source(attachment), saved_path: savedPath, size_bytes: sizeBytes,
 		})),
 		failed: [
-			...summary.failed.map(({ attachment, error }) => ({ message_id: attachment.messageId, key: attachment.key, type: attachment.resourceType, ...source(attachment), error: error.toJSON() })),
-			...unlisted.map((notice) => ({ message_id: notice.messageId, key: null, error: notice.error?.toJSON() })),
+			...summary.failed.map(({ attachment, error }) => ({ message_id: attachment.messageId, key: attachment.key, type: attachment.resourceType, ...source(attachment), error: cliErrorJson(error) })),
+			...unlisted.map((notice) => ({ message_id: notice.messageId, key: null, error: notice.error === undefined ? undefined : cliErrorJson(notice.error) })),
 		],
 		skipped: summary.skipped.map(({ attachment, reason }) => ({ message_id: attachment.messageId, key: attachment.key, kind: attachment.kind, ...source(attachment), reason })),
 	};

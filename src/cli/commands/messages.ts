@@ -6,6 +6,7 @@ import { parseTimeArg } from '../../core/lark/timeParse';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printListing } from './listingOutput';
 import { parsePositiveInteger } from './download';
+import { cliErrorJson } from '../errorHints';
 
 export const MESSAGES_USAGE = 'lark-dl messages (--chat-id oc_…|--thread-id omt_…) [--start TIME] [--end TIME] [--sort asc|desc] [--page-size N] [--page-token TOKEN] [--page-all] [--as auto|user|bot]';
 
@@ -100,7 +101,7 @@ export function noticeJson(notice: ListNotice): Record<string, unknown> {
 		code: notice.code,
 		message: notice.message,
 		...(notice.messageId === undefined ? {} : { message_id: notice.messageId }),
-		...(notice.error === undefined ? {} : { error: notice.error.toJSON() }),
+		...(notice.error === undefined ? {} : { error: cliErrorJson(notice.error) }),
 	};
 }
 

@@ -70,14 +70,16 @@ export function selectTokenProvider(
 			return new StaticTokenProvider('user', userToken);
 		}
 		if (choice === 'user') {
-			throw new LarkError('auth', 'Not signed in: --as user needs a signed-in user or LARK_USER_ACCESS_TOKEN.', {
-				hint: 'Run `lark-dl auth login` (with LARK_APP_ID and LARK_APP_SECRET set), set LARK_USER_ACCESS_TOKEN, or use --as bot.',
+			throw new LarkError('auth', 'Not signed in: the user identity needs a signed-in user or a user access token.', {
+				reason: 'not-signed-in',
+				hint: 'Sign in as a user, or use the app\'s bot identity.',
 			});
 		}
 	}
 	if (!hasApp) {
-		throw new LarkError('auth', 'No credentials: the bot identity needs LARK_APP_ID and LARK_APP_SECRET.', {
-			hint: 'Set LARK_APP_ID and LARK_APP_SECRET (bot), then `lark-dl auth login` to act as yourself; or set LARK_USER_ACCESS_TOKEN (user).',
+		throw new LarkError('auth', 'No credentials: the bot identity needs the app ID and app secret.', {
+			reason: 'missing-credentials',
+			hint: 'Give the app ID and app secret of the Lark app (bot), or sign in as a user.',
 		});
 	}
 	return new TenantTokenProvider(http, baseUrlOf(credentials), credentials.appId?.trim() ?? '', credentials.appSecret?.trim() ?? '', userAgent);

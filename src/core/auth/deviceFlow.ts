@@ -76,7 +76,7 @@ export async function startDeviceAuthorization(client: OAuthClient, scopes: read
 	if (failure !== undefined) {
 		throw oauthError('Could not start the Lark sign-in', reply, failure, {
 			type: 'auth',
-			hint: 'Check LARK_APP_ID and LARK_APP_SECRET, and that the app enables the requested scopes (docs/auth.md).',
+			hint: 'Check the app ID and app secret, and that the app enables the requested scopes (docs/auth.md).',
 		});
 	}
 	const { device_code: deviceCode, user_code: userCode, verification_uri: uri, verification_uri_complete: complete, expires_in: expiresIn, interval } = reply.body;

@@ -31,8 +31,9 @@ export function oauthAppOf(credentials: Credentials): OAuthApp {
 	const appId = credentials.appId?.trim() ?? '';
 	const appSecret = credentials.appSecret?.trim() ?? '';
 	if (appId === '' || appSecret === '') {
-		throw new LarkError('auth', 'Signing in as a user needs the app: LARK_APP_ID and LARK_APP_SECRET are not both set.', {
-			hint: 'Set LARK_APP_ID and LARK_APP_SECRET of the Lark app users sign in to (docs/auth.md).',
+		throw new LarkError('auth', 'Signing in as a user needs the app: its app ID and app secret are not both set.', {
+			reason: 'missing-credentials',
+			hint: 'Give the app ID and app secret of the Lark app users sign in to (docs/auth.md).',
 		});
 	}
 	return { appId, appSecret, baseUrl: baseUrlOf(credentials), accountsUrl: accountsUrlOf(credentials) };

@@ -1,6 +1,6 @@
 import { LarkError } from '../errors';
 
-export const SIGN_IN_AGAIN_HINT = 'Sign in again: run `lark-dl auth login`, or use "Sign in with Lark" in VS Code.';
+export const SIGN_IN_AGAIN_HINT = 'Sign in again as a user.';
 
 /**
  * The user's session is over (refresh token revoked, expired, already used, or never granted): only a
@@ -8,7 +8,7 @@ export const SIGN_IN_AGAIN_HINT = 'Sign in again: run `lark-dl auth login`, or u
  */
 export class SignInRequiredError extends LarkError {
 	constructor(reason: string, details: { code?: number; logId?: string; httpStatus?: number } = {}) {
-		super('auth', `The Lark sign-in is no longer valid (${reason}); sign in again.`, { ...details, hint: SIGN_IN_AGAIN_HINT, retryable: false });
+		super('auth', `The Lark sign-in is no longer valid (${reason}); sign in again.`, { ...details, reason: 'sign-in-again', hint: SIGN_IN_AGAIN_HINT, retryable: false });
 		this.name = 'SignInRequiredError';
 	}
 }

@@ -64,7 +64,7 @@ export class TenantTokenProvider implements TokenProvider {
 			// problem: it stays `api` and retryable, so it is retried like any other server error.
 			const serverSide = error.httpStatus !== undefined && error.httpStatus >= 500;
 			throw new LarkError(error.type === 'api' && !serverSide ? 'auth' : error.type, `Could not get a tenant access token: ${error.message}`, {
-				code: error.code, hint: error.hint ?? 'Check LARK_APP_ID and LARK_APP_SECRET.', logId: error.logId, httpStatus: error.httpStatus,
+				code: error.code, ...(error.reason === undefined ? {} : { reason: error.reason }), hint: error.hint ?? 'Check the app ID and app secret.', logId: error.logId, httpStatus: error.httpStatus,
 				retryable: error.retryable, retryAfterSeconds: error.retryAfterSeconds,
 			});
 		}
@@ -79,7 +79,7 @@ export class TenantTokenProvider implements TokenProvider {
 			const code = typeof body.code === 'number' ? body.code : undefined;
 			const known = code === undefined ? undefined : classifyLarkCode(code);
 			throw new LarkError('auth', `Could not get a tenant access token: ${typeof body.msg === 'string' ? body.msg : 'no token in the answer'}${code === undefined ? '' : ` (Lark code ${code})`}`, {
-				code, hint: known?.hint ?? 'Check LARK_APP_ID and LARK_APP_SECRET, and that the app is enabled.',
+				code, ...(known?.reason === undefined ? {} : { reason: known.reason }), hint: known?.hint ?? 'Check the app ID and app secret, and that the app is enabled.',
 			});
 		}
 		const lifetimeMs = (typeof body.expire === 'number' && body.expire > 0 ? body.expire : 7200) * 1000;

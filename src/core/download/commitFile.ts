@@ -14,7 +14,7 @@ const MAX_NUMBERED = 9999;
 export function conflictError(file: string): LarkError {
 	return new LarkError('io', `A file already exists at ${file}.`, {
 		reason: 'file-exists',
-		hint: 'Use --on-conflict rename to keep both files or --on-conflict overwrite to replace it.',
+		hint: 'Keep both files (the new one gets a number) or replace the existing one.',
 	});
 }
 

@@ -77,6 +77,7 @@ export async function errorFromResponse(response: HttpResponse): Promise<LarkErr
 		}
 		return new LarkError(codeClass.type, message, {
 			code,
+			...(codeClass.reason === undefined ? {} : { reason: codeClass.reason }),
 			hint: codeClass.hint,
 			logId,
 			httpStatus: response.status,

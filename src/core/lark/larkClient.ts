@@ -169,7 +169,7 @@ export class LarkClient {
 		if (this.identity === 'bot' && types?.includes('p2p') === true) {
 			types = types.filter((type) => type !== 'p2p');
 			if (types.length === 0) {
-				throw new LarkError('validation', 'The bot identity cannot list p2p chats.', { hint: 'Use --as user with LARK_USER_ACCESS_TOKEN to list p2p chats.' });
+				throw new LarkError('validation', 'The bot identity cannot list p2p chats.', { reason: 'p2p-needs-user', hint: 'Use the user identity to list p2p chats.' });
 			}
 			notices.push({ code: 'bot_strip_p2p', message: 'p2p chats were left out: the bot identity cannot list them (use the user identity).' });
 		}

@@ -165,10 +165,22 @@ describe('lark-dl download (the built CLI)', () => {
 		assert.match(result.stderr, /token \*\*\* is not allowed here/);
 	});
 
+	it('without credentials: an auth error whose hint names the CLI\'s environment variables, before any request', async () => {
+		const result = await runCli(baseArgs(), { cwd: work.dir, env: { LARK_BASE_URL: server.baseUrl } });
+		assert.equal(result.status, 3);
+		const error = parseError(result.stderr).error;
+		assert.equal(error.reason, 'missing-credentials');
+		assert.match(String(error.hint), /LARK_APP_ID and LARK_APP_SECRET/);
+		assert.equal(server.requests.length, 0);
+	});
+
 	it('--on-conflict fail refuses an existing file; the default keeps both', async () => {
 		await fs.writeFile(path.join(work.dir, '合同.pdf'), 'mine');
 		const refused = await runCli([...baseArgs(), '--on-conflict', 'fail'], { cwd: work.dir, env });
-		assert.equal(parseError(refused.stderr).error.type, 'io');
+		const conflict = parseError(refused.stderr).error;
+		assert.equal(conflict.type, 'io');
+		assert.equal(conflict.reason, 'file-exists');
+		assert.match(String(conflict.hint), /--on-conflict rename/);
 		const kept = await runCli(baseArgs(), { cwd: work.dir, env });
 		assert.equal((JSON.parse(kept.stdout) as { data: { saved_path: string } }).data.saved_path, path.join(work.dir, '合同 (1).pdf'));
 		assert.equal(await fs.readFile(path.join(work.dir, '合同.pdf'), 'utf8'), 'mine');

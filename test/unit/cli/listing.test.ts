@@ -72,6 +72,15 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 			assert.equal(imRequests('chats')[0]?.query.types, 'group');
 		});
 
+		it('bot: p2p alone is refused in the CLI\'s words (the reason core gives, rendered with its flags)', async () => {
+			const result = await runCli(['chats', '--types', 'p2p', '--as', 'bot'], { cwd: work.dir, env });
+			assert.equal(result.status, 2);
+			const error = (JSON.parse(result.stderr) as { error: ErrorJson & { reason?: string } }).error;
+			assert.equal(error.reason, 'p2p-needs-user');
+			assert.match(error.hint ?? '', /--as user/);
+			assert.equal(server.requests.length, 0);
+		});
+
 		it('user: --types group,p2p lists the p2p chat too', async () => {
 			const out = await ok<ChatsData>(['chats', '--types', 'group,p2p'], { LARK_USER_ACCESS_TOKEN: server.issueUserToken() });
 			assert.equal(out.identity, 'user');

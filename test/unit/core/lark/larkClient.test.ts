@@ -285,7 +285,8 @@ describe('LarkClient against the loopback IM endpoints', () => {
 		it('bot identity: refuses p2p alone before any request', async () => {
 			const error = await rejection(client.listChatsPage({ sort: 'created', types: ['p2p'] }));
 			assert.equal(error.type, 'validation');
-			assert.match(error.hint ?? '', /--as user/);
+			assert.equal(error.reason, 'p2p-needs-user');
+			assert.doesNotMatch(error.hint ?? '', /--|LARK_/);
 			assert.equal(server.requests.length, 0);
 		});
 
