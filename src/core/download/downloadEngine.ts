@@ -105,7 +105,7 @@ export class DownloadEngine {
 			if (resumed !== 'changed') {
 				return resumed;
 			}
-			options.onEvent?.({ kind: 'restarted', reason: 'The resource changed since the interrupted download; starting over.' });
+			options.onEvent?.({ kind: 'restarted', cause: 'resource-changed', reason: 'The resource changed since the interrupted download; starting over.' });
 		}
 		return new Transfer(this.session, ref, options, { directory, fileName: '', partPath: '', recordPath, identity, requested }).fresh(output);
 	}

@@ -1,16 +1,22 @@
-import { formatBytes } from '../util/formatBytes';
-import type { DownloadEvent } from './progress';
+import type { DownloadEvent, RestartCause } from './progress';
+
+/** Where a download stands, in numbers: each front end puts it into words (and its user's language). */
+export type ProgressStatus =
+	| { kind: 'started'; fileName: string }
+	| { kind: 'transferring'; bytesDone: number; totalBytes: number | undefined; bytesPerSecond: number; secondsLeft: number | undefined }
+	| { kind: 'retrying'; attempt: number; delaySeconds: number }
+	| { kind: 'restarted'; cause: RestartCause }
+	| { kind: 'finished'; fileName: string; sizeBytes: number };
 
 export interface ProgressStep {
 	/** Percentage points to add since the last step (withProgress wants increments). */
 	increment: number;
-	message: string;
+	status: ProgressStatus;
 }
 
 /**
- * Turns absolute byte counts into the increments and text a progress UI shows under its title (which
- * names the download): "3.0 MiB of 10.0 MiB · 5.1 MiB/s · 2 s left"; the start and the end name the
- * file as saved. Increments never go backwards, so a restart does not confuse it.
+ * Turns absolute byte counts into increments, a rate and the time left. Increments never go backwards, so a
+ * restart does not confuse it.
  */
 export class ProgressMeter {
 	private reportedPercent = 0;
@@ -22,23 +28,23 @@ export class ProgressMeter {
 		this.startedAt = now();
 	}
 
-	update(event: DownloadEvent): ProgressStep | undefined {
+	update(event: DownloadEvent): ProgressStep {
 		switch (event.kind) {
 			case 'started':
 				this.name = event.fileName;
 				this.startedAt = this.now();
 				this.startBytes = event.resumedBytes;
-				return { increment: this.advanceTo(event.totalBytes ? (event.resumedBytes / event.totalBytes) * 100 : 0), message: this.name };
+				return { increment: this.advanceTo(event.totalBytes ? (event.resumedBytes / event.totalBytes) * 100 : 0), status: { kind: 'started', fileName: this.name } };
 			case 'progress':
-				return { increment: this.advanceTo(event.totalBytes ? (event.bytesDone / event.totalBytes) * 100 : 0), message: this.describe(event.bytesDone, event.totalBytes) };
+				return { increment: this.advanceTo(event.totalBytes ? (event.bytesDone / event.totalBytes) * 100 : 0), status: this.transferring(event.bytesDone, event.totalBytes) };
 			case 'retrying':
-				return { increment: 0, message: `retrying (${event.attempt}) in ${Math.ceil(event.delayMs / 1000)} s` };
+				return { increment: 0, status: { kind: 'retrying', attempt: event.attempt, delaySeconds: Math.ceil(event.delayMs / 1000) } };
 			case 'restarted':
 				this.startedAt = this.now();
 				this.startBytes = 0;
-				return { increment: 0, message: event.reason };
+				return { increment: 0, status: { kind: 'restarted', cause: event.cause } };
 			case 'finished':
-				return { increment: this.advanceTo(100), message: `${this.name} — ${formatBytes(event.sizeBytes)}` };
+				return { increment: this.advanceTo(100), status: { kind: 'finished', fileName: this.name, sizeBytes: event.sizeBytes } };
 		}
 	}
 
@@ -49,21 +55,19 @@ export class ProgressMeter {
 		return increment;
 	}
 
-	private describe(done: number, total: number | undefined): string {
+	private transferring(done: number, total: number | undefined): ProgressStatus {
 		const seconds = Math.max(0.001, (this.now() - this.startedAt) / 1000);
-		const rate = Math.max(0, done - this.startBytes) / seconds;
-		const parts = [total === undefined ? formatBytes(done) : `${formatBytes(done)} of ${formatBytes(total)}`, `${formatBytes(rate)}/s`];
-		if (total !== undefined && rate > 0 && done < total) {
-			parts.push(`${formatDuration((total - done) / rate)} left`);
-		}
-		return parts.join(' · ');
+		const bytesPerSecond = Math.max(0, done - this.startBytes) / seconds;
+		const secondsLeft = total !== undefined && bytesPerSecond > 0 && done < total ? (total - done) / bytesPerSecond : undefined;
+		return { kind: 'transferring', bytesDone: done, totalBytes: total, bytesPerSecond, secondsLeft };
 	}
 }
 
-export function formatDuration(seconds: number): string {
+/** A duration split for wording: under a minute in seconds, then minutes and seconds, then hours and minutes. */
+export function durationParts(seconds: number): { hours: number; minutes: number; seconds: number } {
 	if (seconds < 60) {
-		return `${Math.ceil(seconds)} s`;
+		return { hours: 0, minutes: 0, seconds: Math.ceil(seconds) };
 	}
 	const minutes = Math.floor(seconds / 60);
-	return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+	return minutes < 60 ? { hours: 0, minutes, seconds: Math.round(seconds % 60) } : { hours: Math.floor(minutes / 60), minutes: minutes % 60, seconds: 0 };
 }

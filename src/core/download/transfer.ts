@@ -201,7 +201,7 @@ export class Transfer {
 		}
 		if (firstError instanceof RangeIgnored) {
 			// The server stopped honouring Range: never splice; restart with one whole-body GET.
-			this.options.onEvent?.({ kind: 'restarted', reason: 'The server ignored a range request; downloading the whole file again.' });
+			this.options.onEvent?.({ kind: 'restarted', cause: 'range-ignored', reason: 'The server ignored a range request; downloading the whole file again.' });
 			this.ranged = false;
 			await this.persist(); // the ranges recorded so far no longer describe the .part
 			await this.streamWhole(undefined);

@@ -13,6 +13,7 @@ import { pathExists } from '../../core/util/pathExists';
 import { abortSignalFrom } from '../platform/cancellation';
 import type { Logger } from '../platform/logger';
 import { progressListener } from '../platform/progressBridge';
+import { progressText } from '../platform/progressText';
 import type { DownloadIndex } from '../storage/downloadIndex';
 import type { Settings } from '../storage/settings';
 import type { LarkConnection } from './larkConnection';
@@ -137,7 +138,7 @@ export class DownloadService {
 					partSize: this.settings.partSizeBytes(),
 					concurrency: this.settings.partConcurrency(),
 					signal: abort.signal,
-					onEvent: progressListener(progress),
+					onEvent: progressListener(progress, progressText),
 				});
 			} finally {
 				abort.dispose();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ProgressMeter } from '../../../../src/core/download/progressMeter';
+import { durationParts, ProgressMeter } from '../../../../src/core/download/progressMeter';
 import { parseResourceLine } from '../../../../src/core/download/resourceLine';
 
 describe('progress meter', () => {
@@ -12,18 +12,30 @@ describe('progress meter', () => {
 			(now = 2000, meter.update({ kind: 'progress', bytesDone: 2 * 1048576, totalBytes: 4 * 1048576 })),
 			meter.update({ kind: 'finished', savedPath: '/x/a.pdf', sizeBytes: 4 * 1048576 }),
 		];
-		assert.deepEqual(steps.map((s) => s?.increment), [0, 25, 25, 50]);
-		assert.equal(steps[2]?.message, '2.0 MiB of 4.0 MiB · 1.0 MiB/s · 2 s left');
-		assert.equal(steps[0]?.message, 'a.pdf');
-		assert.equal(steps[3]?.message, 'a.pdf — 4.0 MiB');
+		assert.deepEqual(steps.map((s) => s.increment), [0, 25, 25, 50]);
+		assert.deepEqual(steps[2]?.status, { kind: 'transferring', bytesDone: 2 * 1048576, totalBytes: 4 * 1048576, bytesPerSecond: 1048576, secondsLeft: 2 });
+		assert.deepEqual(steps[0]?.status, { kind: 'started', fileName: 'a.pdf' });
+		assert.deepEqual(steps[3]?.status, { kind: 'finished', fileName: 'a.pdf', sizeBytes: 4 * 1048576 });
+	});
+
+	it('says numbers, not words: a retry in whole seconds, a restart by its cause', () => {
+		const meter = new ProgressMeter(() => 0);
+		assert.deepEqual(meter.update({ kind: 'retrying', attempt: 2, delayMs: 1200, reason: 'reset' }).status, { kind: 'retrying', attempt: 2, delaySeconds: 2 });
+		assert.deepEqual(meter.update({ kind: 'restarted', cause: 'range-ignored', reason: 'x' }).status, { kind: 'restarted', cause: 'range-ignored' });
+	});
+
+	it('splits durations for wording', () => {
+		assert.deepEqual(durationParts(4.2), { hours: 0, minutes: 0, seconds: 5 });
+		assert.deepEqual(durationParts(125), { hours: 0, minutes: 2, seconds: 5 });
+		assert.deepEqual(durationParts(7260), { hours: 2, minutes: 1, seconds: 0 });
 	});
 
 	it('never reports a negative increment after a restart', () => {
 		const meter = new ProgressMeter(() => 0);
 		meter.update({ kind: 'progress', bytesDone: 50, totalBytes: 100 });
-		meter.update({ kind: 'restarted', reason: 'server ignored Range' });
-		assert.equal(meter.update({ kind: 'progress', bytesDone: 10, totalBytes: 100 })?.increment, 0);
-		assert.equal(meter.update({ kind: 'progress', bytesDone: 60, totalBytes: 100 })?.increment, 10);
+		meter.update({ kind: 'restarted', cause: 'range-ignored', reason: 'server ignored Range' });
+		assert.equal(meter.update({ kind: 'progress', bytesDone: 10, totalBytes: 100 }).increment, 0);
+		assert.equal(meter.update({ kind: 'progress', bytesDone: 60, totalBytes: 100 }).increment, 10);
 	});
 });
 

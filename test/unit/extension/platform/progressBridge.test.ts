@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import type { ProgressStatus } from '../../../../src/core/download/progressMeter';
 import { progressListener } from '../../../../src/extension/platform/progressBridge';
 
 describe('progress bridge (engine events → withProgress reports)', () => {
@@ -6,7 +7,8 @@ describe('progress bridge (engine events → withProgress reports)', () => {
 		// VS Code's notification progress shows "title: message" for a report with a message and only the title
 		// for one without: an increment-only report would blank the byte counts between text updates.
 		const reports: { message?: string; increment?: number }[] = [];
-		const listener = progressListener({ report: (value) => reports.push(value) });
+		const words = (status: ProgressStatus): string => (status.kind === 'started' ? status.fileName : status.kind === 'transferring' ? `${status.bytesDone} bytes` : status.kind);
+		const listener = progressListener({ report: (value) => reports.push(value) }, words);
 		listener({ kind: 'started', fileName: 'keynote.mp4', totalBytes: 1000, resumedBytes: 0 });
 		for (let done = 100; done <= 1000; done += 100) {
 			listener({ kind: 'progress', bytesDone: done, totalBytes: 1000 }); // faster than the 250 ms text throttle
