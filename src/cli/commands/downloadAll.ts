@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { bulkDownload, DEFAULT_BULK_CONCURRENCY, type BulkEvent, type BulkSummary } from '../../core/bulk/bulkDownload';
 import { DownloadEngine } from '../../core/download/downloadEngine';
-import { validateRelativeOutput } from '../../core/download/pathSafety';
+import { validateRelativeFolder } from '../../core/download/pathSafety';
 import { LarkError } from '../../core/errors';
 import { collectMessages, type MessageSource } from '../../core/app/collectMessages';
 import { LarkClient, type ListNotice } from '../../core/lark/larkClient';
@@ -27,8 +27,8 @@ function parseInto(value: string | undefined): string | undefined {
 	if (value === undefined) {
 		return undefined;
 	}
-	const trimmed = value.trim().replace(/[/\\]+$/, '');
-	return trimmed === '' || trimmed === '.' ? undefined : validateRelativeOutput(trimmed);
+	const folder = validateRelativeFolder(value);
+	return folder === '.' ? undefined : folder;
 }
 
 /**

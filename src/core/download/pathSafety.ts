@@ -46,6 +46,15 @@ export function validateRelativeOutput(output: string): string {
 	return normalised;
 }
 
+/**
+ * A folder the user names (`--into`, the download-folder setting): like an output path, but trailing
+ * slashes are fine and `.` or nothing means the root itself ('.').
+ */
+export function validateRelativeFolder(folder: string): string {
+	const trimmed = folder.trim().replace(/[/\\]+$/, '');
+	return trimmed === '' || trimmed === '.' ? '.' : validateRelativeOutput(trimmed);
+}
+
 /** True when `child` is `parent` or inside it (both absolute, already resolved). */
 export function isInside(parent: string, child: string): boolean {
 	const relative = path.relative(parent, child);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { validateRelativeOutput } from '../../core/download/pathSafety';
+import { validateRelativeFolder } from '../../core/download/pathSafety';
 import { LarkError } from '../../core/errors';
 import type { Settings } from '../storage/settings';
 
@@ -32,13 +32,13 @@ export async function resolveDownloadTarget(settings: Settings): Promise<Downloa
 		throw new LarkError('validation', vscode.l10n.t('Downloads need a folder on disk; {0} folders are not supported.', folder.uri.scheme));
 	}
 	const configured = settings.downloadFolder(folder.uri).trim();
-	const directory = configured === '' || configured === '.' ? '.' : refuseOutside(configured);
+	const directory = refuseOutside(configured);
 	return { folder, root: folder.uri.fsPath, directory };
 }
 
 function refuseOutside(configured: string): string {
 	try {
-		return validateRelativeOutput(configured);
+		return validateRelativeFolder(configured);
 	} catch (error) {
 		throw new LarkError('validation', vscode.l10n.t('The download folder setting "{0}" leaves the workspace folder.', configured), {
 			hint: vscode.l10n.t('Set larkDownloader.downloadFolder to a relative path inside the workspace.'), cause: error,

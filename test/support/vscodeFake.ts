@@ -1,0 +1,80 @@
+// A small stand-in for the `vscode` module, so the extension's models and services run in plain Node (fast
+// tests beside the real extension-host suite). Only what those modules touch is here; each test sets the state
+// it needs (`fake.workspace.workspaceFolders = …`). Installed per test file with installVscodeFake(), never
+// globally: the layering test must still see that core and the CLI load without any `vscode`.
+import Module from 'node:module';
+
+type Listener<T> = (value: T) => void;
+
+export class EventEmitter<T> {
+	private listeners: Listener<T>[] = [];
+	readonly event = (listener: Listener<T>): { dispose(): void } => {
+		this.listeners.push(listener);
+		return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+	};
+
+	fire(value: T): void {
+		for (const listener of [...this.listeners]) {
+			listener(value);
+		}
+	}
+
+	dispose(): void {
+		this.listeners = [];
+	}
+}
+
+export class CancellationError extends Error {}
+
+export const l10n = {
+	t: (message: string, ...args: unknown[]): string => message.replace(/\{(\d+)\}/g, (match: string, index: string) => (args[Number(index)] === undefined ? match : String(args[Number(index)]))),
+};
+
+export interface FakeFolder {
+	uri: { scheme: string; fsPath: string };
+	name: string;
+	index: number;
+}
+
+export const workspace = {
+	isTrusted: true,
+	workspaceFolders: [] as FakeFolder[] | undefined,
+	settings: {} as Record<string, unknown>,
+	getConfiguration: (section: string) => ({
+		get: <T>(key: string, fallback: T): T => (workspace.settings[`${section}.${key}`] as T | undefined) ?? fallback,
+		inspect: <T>(key: string) => ({ globalValue: workspace.settings[`${section}.${key}`] as T | undefined, defaultValue: undefined }),
+	}),
+	onDidChangeConfiguration: () => ({ dispose: () => undefined }),
+};
+
+export const window = {
+	pickedFolder: undefined as FakeFolder | undefined,
+	showWorkspaceFolderPick: (): Promise<FakeFolder | undefined> => Promise.resolve(window.pickedFolder),
+};
+
+export function folder(fsPath: string, scheme = 'file'): FakeFolder {
+	return { uri: { scheme, fsPath }, name: fsPath.split('/').pop() ?? fsPath, index: 0 };
+}
+
+/**
+ * Makes `require('vscode')` answer this module until uninstall(): call it in a describe's before() and
+ * uninstall() in its after(), so no other test file (the layering test above all) ever sees the fake.
+ */
+export function installVscodeFake(): { reset(): void; uninstall(): void } {
+	const loader = Module as unknown as { _resolveFilename: (this: unknown, request: string, ...rest: unknown[]) => string };
+	const original = loader._resolveFilename;
+	loader._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+		return request === 'vscode' ? __filename : original.call(this, request, ...rest);
+	};
+	return {
+		uninstall: () => {
+			loader._resolveFilename = original;
+		},
+		reset: () => {
+			workspace.isTrusted = true;
+			workspace.workspaceFolders = [];
+			workspace.settings = {};
+			window.pickedFolder = undefined;
+		},
+	};
+}
