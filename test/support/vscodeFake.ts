@@ -47,9 +47,29 @@ export const workspace = {
 	onDidChangeConfiguration: () => ({ dispose: () => undefined }),
 };
 
+export const ProgressLocation = { Notification: 15, Window: 10 } as const;
+
+export const Uri = {
+	file: (fsPath: string) => ({ scheme: 'file', fsPath, toString: () => `file://${fsPath}` }),
+	parse: (text: string) => ({ scheme: 'file', fsPath: text.replace(/^file:\/\//, ''), toString: () => text }),
+};
+
+const noCancellation = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+
 export const window = {
 	pickedFolder: undefined as FakeFolder | undefined,
 	showWorkspaceFolderPick: (): Promise<FakeFolder | undefined> => Promise.resolve(window.pickedFolder),
+	/** What each modal question was, and the button the test answers with (undefined: dismissed). */
+	warnings: [] as string[],
+	answer: undefined as string | undefined,
+	showWarningMessage: (message: string): Promise<string | undefined> => {
+		window.warnings.push(message);
+		return Promise.resolve(window.answer);
+	},
+	/** Every progress report, in order, with the notification's title. */
+	progress: [] as { title: string; message?: string; increment?: number }[],
+	withProgress: <T>(options: { title: string }, task: (progress: { report(value: { message?: string; increment?: number }): void }, token: typeof noCancellation) => Promise<T>): Promise<T> =>
+		task({ report: (value) => window.progress.push({ title: options.title, ...value }) }, noCancellation),
 };
 
 export function folder(fsPath: string, scheme = 'file'): FakeFolder {
@@ -75,6 +95,9 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			workspace.workspaceFolders = [];
 			workspace.settings = {};
 			window.pickedFolder = undefined;
+			window.warnings = [];
+			window.answer = undefined;
+			window.progress = [];
 		},
 	};
 }

@@ -1,0 +1,109 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { LarkClient } from '../../../../src/core/lark/larkClient';
+import type { Chat, Message } from '../../../../src/core/lark/model';
+import { botHarness, type Harness } from '../../../support/engineHarness';
+import { sha256, sha256File, tempDir } from '../../../support/fixtures';
+import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
+import { LarkTestServer } from '../../../support/larkServer';
+import { folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
+
+// The extension's download service in plain Node: the real engine against the loopback server, the vscode
+// stand-in for the workspace, settings, notifications and modal questions (which the host suite cannot answer).
+describe('download service (the extension\'s one way to download)', () => {
+	let fake: ReturnType<typeof installVscodeFake>;
+	let DownloadService: typeof import('../../../../src/extension/services/downloadService').DownloadService;
+	let Settings: typeof import('../../../../src/extension/storage/settings').Settings;
+	let DownloadIndex: typeof import('../../../../src/extension/storage/downloadIndex').DownloadIndex;
+	let server: LarkTestServer;
+	let fixtures: ImFixtures;
+	let harness: Harness;
+	let work: { dir: string; cleanup: () => Promise<void> };
+
+	before(async () => {
+		fake = installVscodeFake();
+		({ DownloadService } = await import('../../../../src/extension/services/downloadService'));
+		({ Settings } = await import('../../../../src/extension/storage/settings'));
+		({ DownloadIndex } = await import('../../../../src/extension/storage/downloadIndex'));
+	});
+	after(() => fake.uninstall());
+
+	beforeEach(async () => {
+		fake.reset();
+		server = await new LarkTestServer().start();
+		fixtures = installImFixtures(server);
+		harness = botHarness(server);
+		work = await tempDir();
+		workspace.workspaceFolders = [folder(work.dir)];
+	});
+
+	afterEach(async () => {
+		await harness.close();
+		await server.stop();
+		await work.cleanup();
+	});
+
+	function service() {
+		const connection = { require: () => Promise.resolve({ engine: harness.engine, client: new LarkClient(harness.session) }) };
+		const state = new Map<string, unknown>();
+		const memento = { get: <T>(key: string, fallback: T): T => (state.get(key) as T | undefined) ?? fallback, update: (key: string, value: unknown) => Promise.resolve(void state.set(key, value)) };
+		const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+		const index = new DownloadIndex(memento as never);
+		return { downloads: new DownloadService(connection as never, new Settings(), index, logger as never), index };
+	}
+
+	async function listed(chatId: string, key: string): Promise<{ chat: Chat; message: Message; attachment: Message['attachments'][number] }> {
+		const client = new LarkClient(harness.session);
+		const page = await client.listMessagesPage({ containerId: chatId, containerType: 'chat', sort: 'asc' });
+		const message = page.items.find((m) => m.attachments.some((a) => a.key === key));
+		const attachment = message?.attachments.find((a) => a.key === key);
+		assert.ok(message && attachment);
+		return { chat: { id: chatId, name: chatId === IDS.financeChat ? 'Finance' : 'Design team', type: 'group' }, message, attachment };
+	}
+
+	it('a listed attachment lands under the name template, byte-exact, with its progress worded', async () => {
+		const { downloads, index } = service();
+		const item = await listed(IDS.financeChat, 'file_v3_invoice');
+		const uri = await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item, label: item.attachment.name ?? '' });
+		assert.equal(uri.fsPath, path.join(work.dir, 'lark-downloads', 'Finance', '季度报告 (Q2).pdf'));
+		assert.equal(await sha256File(uri.fsPath), sha256(fixtures.resources.get('file_v3_invoice')?.data ?? Buffer.alloc(0)));
+		assert.ok(index.has(item.attachment.messageId, item.attachment.key));
+		assert.ok(window.progress.some((p) => /of .* · .*\/s/.test(p.message ?? '') || /—/.test(p.message ?? '')), JSON.stringify(window.progress));
+	});
+
+	for (const [answer, expected] of [['Replace', 'replaced'], ['Keep Both', 'kept']] as const) {
+		it(`"ask" asks before any request when the file exists, then does what was answered (${answer})`, async () => {
+			workspace.settings['larkDownloader.conflictPolicy'] = 'ask';
+			const existing = path.join(work.dir, 'lark-downloads', 'Finance', '季度报告 (Q2).pdf');
+			await fs.mkdir(path.dirname(existing), { recursive: true });
+			await fs.writeFile(existing, 'last week');
+			const item = await listed(IDS.financeChat, 'file_v3_invoice');
+			const before = server.resourceRequests('file_v3_invoice').length;
+			window.answer = answer;
+			const { downloads } = service();
+			const uri = await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item });
+			assert.equal(window.warnings.length, 1, 'asked exactly once');
+			assert.match(window.warnings[0] ?? '', /already exists/);
+			assert.equal(server.resourceRequests('file_v3_invoice').length - before, 1, 'one request: the download, never a probe before the question');
+			const served = sha256(fixtures.resources.get('file_v3_invoice')?.data ?? Buffer.alloc(0));
+			if (expected === 'replaced') {
+				assert.equal(uri.fsPath, existing);
+			} else {
+				assert.equal(uri.fsPath, path.join(path.dirname(existing), '季度报告 (Q2) (1).pdf'));
+				assert.equal(await fs.readFile(existing, 'utf8'), 'last week');
+			}
+			assert.equal(await sha256File(uri.fsPath), served);
+		});
+	}
+
+	it('a card image Lark refuses is remembered, so the tree stops offering it', async () => {
+		const card = fixtures.resources.get('img_v3_card');
+		assert.ok(card);
+		card.fault = () => ({ kind: 'status', status: 400, code: 234043, msg: 'not served' });
+		const { downloads, index } = service();
+		const item = await listed(IDS.designChat, 'img_v3_card');
+		await assert.rejects(downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'image' }, listed: item }), /does not serve the image of this card/);
+		assert.match(index.refusal(item.attachment.messageId, item.attachment.key) ?? '', /does not serve this card's image/);
+	});
+});
