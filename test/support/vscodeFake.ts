@@ -45,6 +45,11 @@ export const workspace = {
 		inspect: <T>(key: string) => ({ globalValue: workspace.settings[`${section}.${key}`] as T | undefined, defaultValue: undefined }),
 	}),
 	onDidChangeConfiguration: () => ({ dispose: () => undefined }),
+	asRelativePath: (file: string | { fsPath: string }): string => {
+		const fsPath = typeof file === 'string' ? file : file.fsPath;
+		const root = workspace.workspaceFolders?.find((f) => fsPath.startsWith(`${f.uri.fsPath}/`));
+		return root === undefined ? fsPath : fsPath.slice(root.uri.fsPath.length + 1);
+	},
 };
 
 export const ProgressLocation = { Notification: 15, Window: 10 } as const;

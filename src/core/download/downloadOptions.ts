@@ -18,6 +18,11 @@ export interface DownloadOptions {
 	directory?: string;
 	onConflict?: ConflictPolicy;
 	/**
+	 * Asked when the name, known only from the server's answer, is taken by an existing file (a front end's
+	 * "ask" policy): its answer is the policy for this download. The probe waits; nothing is requested twice.
+	 */
+	askOnConflict?: (existingFile: string) => Promise<'rename' | 'overwrite'>;
+	/**
 	 * Files saved by the same bulk run; filled in by each download. `overwrite` never replaces one of them, so
 	 * two attachments that want one name are both kept and the run's summary matches what is on disk.
 	 */

@@ -11,6 +11,7 @@ import { formatRange, parseContentRange } from './contentRange';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, DEFAULT_PROBE_SIZE, type DownloadOptions, type DownloadResult, type Target } from './downloadOptions';
 import { plannedRelativePath } from './fileName';
 import { resolveInsideRoot } from './pathSafety';
+import { pathExists } from '../util/pathExists';
 import { countParts, planParts, RangeSet } from './rangeSet';
 import { resourcePath, type ResourceRef } from './resource';
 import { openExistingPart } from './partFile';
@@ -78,7 +79,11 @@ export class Transfer {
 				contentDisposition: probe.headers['content-disposition'],
 				contentType: probe.headers['content-type'],
 			}));
-			const policy = this.options.onConflict ?? 'rename';
+			let policy = this.options.onConflict ?? 'rename';
+			const existing = path.join(this.target.directory, requestedName);
+			if (this.options.askOnConflict !== undefined && policy !== 'overwrite' && (await pathExists(existing))) {
+				policy = await this.options.askOnConflict(existing);
+			}
 			const claimed = await openFreePart(this.target.directory, requestedName, policy, this.options.savedThisRun);
 			this.releaseName = claimed.release;
 			this.target = { ...this.target, fileName: claimed.fileName, partPath: path.join(this.target.directory, `${claimed.fileName}.part`) };

@@ -55,25 +55,23 @@ export class DownloadService {
 		const listed = request.listed;
 		const named: SingleDownloadRequest = listed === undefined ? request : { ...request, output: (await this.naming(target, [listed.message], listed.chat)).outputFor(listed.attachment) };
 		const setting = this.settings.conflictPolicy(target.folder.uri);
-		let policy: ConflictPolicy = setting === 'ask' ? 'fail' : setting;
-		// A name known before any request (a listed attachment, a typed output) is asked about first; only a name
-		// the server gives can meet an existing file after the probe.
+		let policy: ConflictPolicy = setting === 'ask' ? 'rename' : setting;
+		// "ask": a name known before any request (a listed attachment, a typed output) is asked about first; a name
+		// only the server gives is asked about by the engine once the probe told it, so nothing is fetched twice.
+		let answered = false;
 		if (setting === 'ask' && named.output !== undefined && (await pathExists(path.join(target.root, named.output)))) {
 			policy = await this.askConflict(vscode.l10n.t('{0} already exists.', named.output));
+			answered = true;
 		}
-		for (;;) {
-			try {
-				return await this.runOne(named, target, policy);
-			} catch (error) {
-				if (listed !== undefined && isLarkError(error) && knownRefusal(listed.attachment, error) !== undefined) {
-					await this.index.refuse(listed.attachment.messageId, listed.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
-					throw new LarkError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, hint: vscode.l10n.t('Open the message in Lark to see it.') });
-				}
-				if (setting !== 'ask' || policy !== 'fail' || !isLarkError(error) || error.reason !== 'file-exists') {
-					throw error;
-				}
-				policy = await this.askConflict(error.message);
+		const ask = setting === 'ask' && !answered ? (file: string) => this.askConflict(vscode.l10n.t('{0} already exists.', vscode.workspace.asRelativePath(file))) : undefined;
+		try {
+			return await this.runOne(named, target, policy, ask);
+		} catch (error) {
+			if (listed !== undefined && isLarkError(error) && knownRefusal(listed.attachment, error) !== undefined) {
+				await this.index.refuse(listed.attachment.messageId, listed.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
+				throw new LarkError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, hint: vscode.l10n.t('Open the message in Lark to see it.') });
 			}
+			throw error;
 		}
 	}
 
@@ -125,7 +123,7 @@ export class DownloadService {
 		return summary;
 	}
 
-	private async runOne(request: SingleDownloadRequest, target: DownloadTarget, policy: ConflictPolicy): Promise<vscode.Uri> {
+	private async runOne(request: SingleDownloadRequest, target: DownloadTarget, policy: ConflictPolicy, askOnConflict?: (file: string) => Promise<'rename' | 'overwrite'>): Promise<vscode.Uri> {
 		const connection = await this.connection.require();
 		const title = vscode.l10n.t('Downloading {0}', request.label ?? request.ref.fileKey);
 		const result = await vscode.window.withProgress<DownloadResult>({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
@@ -135,6 +133,7 @@ export class DownloadService {
 					root: target.root,
 					...(request.output === undefined ? { directory: target.directory } : { output: request.output }),
 					onConflict: policy,
+					...(askOnConflict === undefined ? {} : { askOnConflict }),
 					partSize: this.settings.partSizeBytes(),
 					concurrency: this.settings.partConcurrency(),
 					signal: abort.signal,
@@ -177,7 +176,7 @@ export class DownloadService {
 		}
 	}
 
-	private async askConflict(detail: string): Promise<ConflictPolicy> {
+	private async askConflict(detail: string): Promise<'rename' | 'overwrite'> {
 		const keepBoth = vscode.l10n.t('Keep Both');
 		const replace = vscode.l10n.t('Replace');
 		const choice = await vscode.window.showWarningMessage(detail, { modal: true, detail: vscode.l10n.t('Keep both files (the new one gets a number) or replace the existing one?') }, keepBoth, replace);

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LarkClient } from '../../../../src/core/lark/larkClient';
 import type { Chat, Message } from '../../../../src/core/lark/model';
+import { larkContentDisposition } from '../../../support/contentDisposition';
 import { botHarness, type Harness } from '../../../support/engineHarness';
 import { sha256, sha256File, tempDir } from '../../../support/fixtures';
 import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
@@ -96,6 +97,23 @@ describe('download service (the extension\'s one way to download)', () => {
 			assert.equal(await sha256File(uri.fsPath), served);
 		});
 	}
+
+	it('"ask" with a name only the server gives: asked once after the probe, and nothing is requested twice', async () => {
+		workspace.settings['larkDownloader.conflictPolicy'] = 'ask';
+		const resource = server.addResource({ messageId: 'om_palette', fileKey: 'file_v3_palette', type: 'file', data: Buffer.alloc(700_000, 7), contentType: 'application/pdf', contentDisposition: larkContentDisposition('合同.pdf') });
+		const existing = path.join(work.dir, 'lark-downloads', '合同.pdf');
+		await fs.mkdir(path.dirname(existing), { recursive: true });
+		await fs.writeFile(existing, 'mine');
+		window.answer = 'Keep Both';
+		const { downloads } = service();
+		const uri = await downloads.download({ ref: { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' } });
+		assert.deepEqual(window.warnings, ['lark-downloads/合同.pdf already exists.']);
+		assert.equal(uri.fsPath, path.join(work.dir, 'lark-downloads', '合同 (1).pdf'));
+		assert.equal(await sha256File(uri.fsPath), sha256(resource.data));
+		assert.equal(await fs.readFile(existing, 'utf8'), 'mine');
+		const probes = server.resourceRequests('file_v3_palette').filter((r) => r.headers.range === 'bytes=0-131071');
+		assert.equal(probes.length, 1, 'one probe: the download was not started over after the question');
+	});
 
 	it('a card image Lark refuses is remembered, so the tree stops offering it', async () => {
 		const card = fixtures.resources.get('img_v3_card');
