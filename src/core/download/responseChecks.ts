@@ -1,7 +1,35 @@
 import { LarkError } from '../errors';
 import type { HttpResponse } from '../http/httpClient';
+import { parseContentRange } from './contentRange';
+import { describeChange, validatorsOf, type Validators } from './validators';
 
 // What a resource answer must satisfy before its bytes are used: the checks of the download engine.
+
+/**
+ * A ranged part's answer: 206, not compressed, starting exactly at `position` of a file of the same `total`,
+ * with the same validators. Returns how many bytes it declares. A 200 means the server ignored Range.
+ */
+export function checkPartAnswer(response: HttpResponse, position: number, total: number, validators: Validators): number {
+	if (response.status === 200) {
+		throw new RangeIgnored();
+	}
+	if (response.status !== 206) {
+		throw unexpectedStatus(response.status);
+	}
+	assertIdentityEncoding(response);
+	const range = parseContentRange(response.headers['content-range']);
+	if (range.total !== total) {
+		throw sizeChanged(total, range.total);
+	}
+	if (range.start !== position) {
+		throw new LarkError('protocol', `A part started at byte ${range.start} instead of ${position}.`, { retryable: true });
+	}
+	const change = describeChange(validators, validatorsOf(response));
+	if (change !== undefined) {
+		throw new ResourceChanged(change);
+	}
+	return range.end - range.start + 1;
+}
 
 /** Thrown inside the engine when a server answers a ranged request with the whole body. */
 export class RangeIgnored extends LarkError {

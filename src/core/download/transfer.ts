@@ -3,7 +3,6 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { LarkError, toLarkError } from '../errors';
 import { classifyLarkCode } from '../larkErrorCodes';
-import { runPool } from '../util/pool';
 import type { ApiSession, RetryNotice } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { commitPartFile, openFreePart } from './commitFile';
@@ -12,12 +11,13 @@ import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, DEFAULT_PROBE_SIZE, type Downlo
 import { plannedRelativePath } from './fileName';
 import { resolveInsideRoot } from './pathSafety';
 import { pathExists } from '../util/pathExists';
-import { countParts, planParts, RangeSet } from './rangeSet';
+import { fetchParts } from './partPool';
+import { RangeSet } from './rangeSet';
 import { resourcePath, type ResourceRef } from './resource';
 import { openExistingPart } from './partFile';
 import { writeResumeRecord } from './resumeState';
-import { assertIdentityEncoding, checkedTotal, contentLength, RangeIgnored, ResourceChanged, sizeChanged, unexpectedStatus } from './responseChecks';
-import { describeChange, ifRange, validatorsOf, type Validators } from './validators';
+import { assertIdentityEncoding, checkedTotal, checkPartAnswer, contentLength, RangeIgnored, ResourceChanged, sizeChanged, unexpectedStatus } from './responseChecks';
+import { ifRange, validatorsOf, type Validators } from './validators';
 import { writeBodyAt } from './writeBody';
 
 const RESUMABLE_TYPES = new Set(['cancelled', 'network', 'rate_limit']);
@@ -175,45 +175,18 @@ export class Transfer {
 	}
 
 	private async fetchMissingParts(): Promise<void> {
-		const total = this.requireTotal();
-		const gaps = this.completed.missing(total);
-		const partSize = this.options.partSize ?? DEFAULT_PART_SIZE;
-		const partCount = countParts(gaps, partSize);
-		if (partCount === 0) {
-			return;
-		}
-		const parts = planParts(gaps, partSize);
-		const inner = new AbortController();
-		const forwardAbort = (): void => inner.abort(this.signal?.reason);
-		this.signal?.addEventListener('abort', forwardAbort, { once: true });
-		if (this.signal?.aborted === true) {
-			inner.abort(this.signal.reason);
-		}
-		let firstError: unknown;
-		const workers = Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, partCount);
+		const gaps = this.completed.missing(this.requireTotal());
 		try {
-			// The first failing part stops the others (their requests are aborted) and is what the caller sees.
-			await runPool(parts, workers, async (part) => {
-				try {
-					await this.fetchPart(part.start, part.end, inner.signal);
-				} catch (error) {
-					firstError ??= error;
-					inner.abort(error);
-				}
-			}, () => firstError !== undefined);
-		} finally {
-			this.signal?.removeEventListener('abort', forwardAbort);
-		}
-		if (firstError instanceof RangeIgnored) {
+			await fetchParts(gaps, this.options.partSize ?? DEFAULT_PART_SIZE, this.options.concurrency ?? DEFAULT_CONCURRENCY, this.signal, (start, end, signal) => this.fetchPart(start, end, signal));
+		} catch (error) {
+			if (!(error instanceof RangeIgnored)) {
+				throw toLarkError(error, this.signal);
+			}
 			// The server stopped honouring Range: never splice; restart with one whole-body GET.
 			this.options.onEvent?.({ kind: 'restarted', cause: 'range-ignored', reason: 'The server ignored a range request; downloading the whole file again.' });
 			this.ranged = false;
 			await this.persist(); // the ranges recorded so far no longer describe the .part
 			await this.streamWhole(undefined);
-			return;
-		}
-		if (firstError !== undefined) {
-			throw toLarkError(firstError, this.signal);
 		}
 	}
 
@@ -230,25 +203,7 @@ export class Transfer {
 				const response = await this.sendOnce({ range: formatRange(position, end) }, signal);
 				let declared: number;
 				try {
-					if (response.status === 200) {
-						throw new RangeIgnored();
-					}
-					if (response.status !== 206) {
-						throw unexpectedStatus(response.status);
-					}
-					assertIdentityEncoding(response);
-					const range = parseContentRange(response.headers['content-range']);
-					if (range.total !== total) {
-						throw sizeChanged(total, range.total);
-					}
-					if (range.start !== position) {
-						throw new LarkError('protocol', `A part started at byte ${range.start} instead of ${position}.`, { retryable: true });
-					}
-					const change = describeChange(this.validators, validatorsOf(response));
-					if (change !== undefined) {
-						throw new ResourceChanged(change);
-					}
-					declared = range.end - range.start + 1;
+					declared = checkPartAnswer(response, position, total, this.validators);
 				} catch (error) {
 					discardBody(response.body);
 					throw error;
