@@ -31,7 +31,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const readline = require('readline');
-const { chromiumExecutable, cleanEnv, codeServerRuntime: installedCodeServer, freePort, healthy } = require('./lib/code-server');
+const { chromiumExecutable, cleanEnv, CodeServer, launchBrowser } = require('./lib/code-server');
 
 const ROOT = path.resolve(__dirname, '..');
 const SUITE = process.env.LARK_IT_SUITE ? path.resolve(ROOT, process.env.LARK_IT_SUITE) : path.join(ROOT, 'out', 'test', 'integration', 'index.js');
@@ -189,93 +189,29 @@ function harnessStep(install) {
 }
 
 async function runCodeServer(extEnv) {
-	const { chromium } = require('playwright-core');
-	const chromiumBin = harnessStep(chromiumExecutable);
-	const { nodeBin, entry } = harnessStep(installedCodeServer);
-	deadline.refresh(); // a first run's installs (minutes, once) do not count against the suite's timeout
-
-	const userData = path.join(tmp, 'user-data');
-	const extensions = path.join(tmp, 'extensions');
-	const chromeProfile = path.join(tmp, 'chrome');
-	// Even with --user-data-dir, code-server, VS Code and Chromium write into ~/.config, ~/.local/share,
-	// ~/.cache and /tmp (sockets, compile cache): point all of that into the run's temp dir.
-	const isolation = {
-		TMPDIR: path.join(tmp, 't'),
-		XDG_CONFIG_HOME: path.join(tmp, 'config'),
-		XDG_DATA_HOME: path.join(tmp, 'data'),
-		XDG_CACHE_HOME: path.join(tmp, 'cache'),
-	};
-	for (const dir of [extensions, chromeProfile, path.join(userData, 'User'), ...Object.values(isolation)]) {
-		fs.mkdirSync(dir, { recursive: true });
-	}
-	fs.writeFileSync(
-		path.join(userData, 'User', 'settings.json'),
-		JSON.stringify({
-			'chat.disableAIFeatures': true, // otherwise the agent host starts a bundled Copilot runtime
-			'workbench.startupEditor': 'none',
-			'telemetry.telemetryLevel': 'off',
-			'extensions.autoCheckUpdates': false,
-			'extensions.autoUpdate': false,
-			'git.enabled': false,
-		}),
-	);
-	const config = path.join(tmp, 'config.yaml'); // without --config, code-server writes ~/.config/code-server
-	fs.writeFileSync(config, 'auth: none\ncert: false\n'); // (an empty file is rejected)
+	// Installed on first use (minutes, once), before the clock starts: the timeout is for the suite.
+	harnessStep(chromiumExecutable);
+	const server = harnessStep(() => new CodeServer(tmp)); // its log is SERVER_LOG; sockets and caches under tmp
+	deadline.refresh();
+	server.writeSettings({});
 	const workspace = prepareWorkspace();
-
-	const port = await freePort();
-	const logFd = fs.openSync(SERVER_LOG, 'w');
-	child = spawn(
-		nodeBin,
-		[
-			entry,
-			'--config', config,
-			'--bind-addr', `127.0.0.1:${port}`,
-			'--auth', 'none',
-			'--disable-telemetry',
-			'--disable-update-check',
-			'--disable-workspace-trust',
-			'--disable-getting-started-override',
-			'--user-data-dir', userData,
-			'--extensions-dir', extensions,
-			'--vscode-option', 'enable-smoke-test-driver', // without it the workbench silently ignores the payload
-		],
-		{ detached: true, stdio: ['ignore', logFd, logFd], env: cleanEnv({ ...isolation, NODE_DISABLE_COMPILE_CACHE: '1' }) },
-	);
-	fs.closeSync(logFd);
-
-	let up = false;
-	for (let i = 0; i < 600 && !up && childAlive(); i++) {
-		up = await healthy(port);
-		if (!up) {
-			await sleep(100);
-		}
+	try {
+		await server.start({ smokeTestDriver: true }); // without the smoke-test driver the workbench ignores the payload
+	} catch (error) {
+		throw new HarnessError(error instanceof Error ? error.message : String(error));
 	}
-	if (!up) {
-		throw new HarnessError(`code-server did not start:\n${serverLogTail()}`);
-	}
-	say(`code-server up on 127.0.0.1:${port}`);
+	child = server.child;
+	say(`code-server up on ${server.authority}`);
 
-	const authority = `127.0.0.1:${port}`; // the remote authority is exactly where the page is served from
-	const remote = (file) => `vscode-remote://${authority}${file}`;
 	const payload = [
-		['extensionDevelopmentPath', remote(ROOT)],
-		['extensionTestsPath', remote(SUITE)],
+		['extensionDevelopmentPath', server.remote(ROOT)],
+		['extensionTestsPath', server.remote(SUITE)],
 		['extensionEnvironment', JSON.stringify({ ...extEnv, LARK_IT_LOG_PREFIX: LOG_PREFIX })],
 		['skipWelcome', 'true'],
 		['skipReleaseNotes', 'true'],
 	];
-	const url = `http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-
-	browser = await chromium.launchPersistentContext(chromeProfile, {
-		executablePath: chromiumBin,
-		headless: true,
-		handleSIGINT: false, // our signal handlers close the browser as part of cleanup()
-		handleSIGTERM: false,
-		handleSIGHUP: false,
-		env: cleanEnv(isolation),
-		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	});
+	const url = server.url(workspace, payload);
+	browser = await launchBrowser(tmp, { isolation: server.isolation });
 	const page = browser.pages()[0] ?? (await browser.newPage());
 
 	let onExit;
