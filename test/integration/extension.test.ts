@@ -55,6 +55,16 @@ describe('Lark Downloader in the extension host', function () {
 		return lark.tree.getTreeItem(node);
 	}
 
+	/** The attachment row of `key` under chat `chatId`, found as a user would: chat → messages → attachments. */
+	async function attachmentRow(chatId: string, key: string): Promise<AttachmentNode> {
+		const chatNode = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === chatId);
+		assert.ok(chatNode, `chat ${chatId} in the tree`);
+		const messages = (await children(chatNode)).filter((n): n is MessageNode => n.kind === 'message');
+		const row = (await Promise.all(messages.map(children))).flat().find((n): n is AttachmentNode => n.kind === 'attachment' && n.attachment.key === key);
+		assert.ok(row, `attachment ${key} in ${chatId}`);
+		return row;
+	}
+
 	it('registers every command the manifest declares', async () => {
 		const manifest = vscode.extensions.getExtension('lark-downloader.lark-downloader')?.packageJSON as { contributes: { commands: { command: string }[] } };
 		const registered = new Set(await vscode.commands.getCommands(true));
@@ -97,11 +107,7 @@ describe('Lark Downloader in the extension host', function () {
 	});
 
 	it('Download from the tree saves a file under its chat and the name listed in the message', async () => {
-		const finance = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.financeChat);
-		assert.ok(finance);
-		const messages = (await children(finance)).filter((n): n is MessageNode => n.kind === 'message');
-		const attachment = (await Promise.all(messages.map(children))).flat().find((n): n is AttachmentNode => n.kind === 'attachment' && n.attachment.key === 'file_v3_invoice');
-		assert.ok(attachment);
+		const attachment = await attachmentRow(IDS.financeChat, 'file_v3_invoice');
 		assert.strictEqual((await treeItem(attachment)).label, '季度报告 (Q2).pdf');
 		const saved = await vscode.commands.executeCommand<string>('larkDownloader.downloadAttachment', attachment);
 		assert.strictEqual(saved, path.join(workspaceRoot, 'lark-downloads', 'Finance', '季度报告 (Q2).pdf'));
@@ -113,11 +119,7 @@ describe('Lark Downloader in the extension host', function () {
 	});
 
 	it('with "ask", a listed attachment whose file exists is asked about before any request', async () => {
-		const finance = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.financeChat);
-		assert.ok(finance);
-		const messages = (await children(finance)).filter((n): n is MessageNode => n.kind === 'message');
-		const row = (await Promise.all(messages.map(children))).flat().find((n): n is AttachmentNode => n.kind === 'attachment' && n.attachment.key === 'file_v3_invoice');
-		assert.ok(row);
+		const row = await attachmentRow(IDS.financeChat, 'file_v3_invoice');
 		const existing = path.join(workspaceRoot, 'lark-downloads', 'Finance', '季度报告 (Q2).pdf');
 		fs.mkdirSync(path.dirname(existing), { recursive: true });
 		fs.writeFileSync(existing, 'the copy from last week');
@@ -140,11 +142,7 @@ describe('Lark Downloader in the extension host', function () {
 		const card = fixtures.resources.get('img_v3_card');
 		assert.ok(card);
 		card.fault = () => ({ kind: 'status', status: 400, code: 234043, msg: 'Request message id is not support.' });
-		const design = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.designChat);
-		assert.ok(design);
-		const messages = (await children(design)).filter((n): n is MessageNode => n.kind === 'message');
-		const row = (await Promise.all(messages.map(children))).flat().find((n): n is AttachmentNode => n.kind === 'attachment' && n.attachment.key === 'img_v3_card');
-		assert.ok(row, 'the card image is listed');
+		const row = await attachmentRow(IDS.designChat, 'img_v3_card');
 		assert.match(String((await treeItem(row)).contextValue), /^lark\.attachment:image:new$/, 'listed as downloadable');
 		const result = await vscode.commands.executeCommand('larkDownloader.downloadAttachment', row);
 		assert.strictEqual(result, undefined);

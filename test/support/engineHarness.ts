@@ -7,7 +7,8 @@ import { HttpClient } from '../../src/core/http/httpClient';
 import type { RequestBudget } from '../../src/core/http/requestBudget';
 import type { RetryPolicy } from '../../src/core/http/retryPolicy';
 import { USER_AGENT } from '../../src/core/version';
-import type { LarkTestServer } from './larkServer';
+import { tempDir } from './fixtures';
+import { LarkTestServer } from './larkServer';
 
 /** Same shape as the default policy, with millisecond delays so fault tests run fast. */
 export const FAST_RETRIES: RetryPolicy = { maxRetries: 4, baseDelayMs: 2, maxDelayMs: 10, maxRateLimitWaitMs: 5_000, totalWaitBudgetMs: 10_000 };
@@ -30,4 +31,24 @@ export function userHarness(server: LarkTestServer, token: string): Harness {
 	const http = new HttpClient();
 	const session = new ApiSession(http, server.baseUrl, new StaticTokenProvider('user', token), USER_AGENT, undefined, FAST_RETRIES);
 	return { engine: new DownloadEngine(session), session, events: [], close: () => http.close() };
+}
+
+/** What most engine suites set up per test: a loopback server, a temp folder, a bot harness on them. */
+export interface LoopbackEngine {
+	server: LarkTestServer;
+	work: { dir: string; cleanup: () => Promise<void> };
+	harness: Harness;
+}
+
+/** For beforeEach: `({ server, work, harness } = await startLoopbackEngine());`. */
+export async function startLoopbackEngine(): Promise<LoopbackEngine> {
+	const server = await new LarkTestServer().start();
+	return { server, work: await tempDir(), harness: botHarness(server) };
+}
+
+/** For afterEach: closes the harness, stops the server, removes the folder. */
+export async function stopLoopbackEngine(engine: LoopbackEngine): Promise<void> {
+	await engine.harness.close();
+	await engine.server.stop();
+	await engine.work.cleanup();
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { DownloadEngine } from '../../../../src/core/download/downloadEngine';
 import type { LarkError } from '../../../../src/core/errors';
 import { larkContentDisposition, rfc5987ContentDisposition } from '../../../support/contentDisposition';
-import { botHarness, userHarness, type Harness } from '../../../support/engineHarness';
+import { botHarness, startLoopbackEngine, stopLoopbackEngine, userHarness, type Harness } from '../../../support/engineHarness';
 import { bytes, listFiles, sha256, sha256File, tempDir } from '../../../support/fixtures';
 import { LarkTestServer, type ServedResource } from '../../../support/larkServer';
 
@@ -17,16 +17,10 @@ describe('download engine against the loopback Lark server', () => {
 	let harness: Harness;
 
 	beforeEach(async () => {
-		server = await new LarkTestServer().start();
-		work = await tempDir();
-		harness = botHarness(server);
+		({ server, work, harness } = await startLoopbackEngine());
 	});
 
-	afterEach(async () => {
-		await harness.close();
-		await server.stop();
-		await work.cleanup();
-	});
+	afterEach(() => stopLoopbackEngine({ server, work, harness }));
 
 	function serve(size: number, extra: Partial<ServedResource> = {}): ServedResource {
 		return server.addResource({ messageId: 'om_msg1', fileKey: 'file_v3_key1', type: 'file', data: bytes(size), contentType: 'application/pdf', ...extra });

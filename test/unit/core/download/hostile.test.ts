@@ -14,7 +14,7 @@ import { describeChange } from '../../../../src/core/download/validators';
 import type { LarkError } from '../../../../src/core/errors';
 import { HttpClient } from '../../../../src/core/http/httpClient';
 import { USER_AGENT } from '../../../../src/core/version';
-import { botHarness, type Harness } from '../../../support/engineHarness';
+import { botHarness, startLoopbackEngine, stopLoopbackEngine, type Harness } from '../../../support/engineHarness';
 import { bytes, listFiles, sha256, sha256File, tempDir } from '../../../support/fixtures';
 import { LarkTestServer, sendJson, type ServedResource } from '../../../support/larkServer';
 
@@ -31,18 +31,14 @@ describe('a hostile server, a hostile folder', () => {
 	let harness: Harness;
 
 	beforeEach(async () => {
-		server = await new LarkTestServer().start();
-		work = await tempDir();
+		({ server, work, harness } = await startLoopbackEngine());
 		outside = await tempDir();
 		victim = path.join(outside.dir, 'victim.txt');
 		await fs.writeFile(victim, victimBytes);
-		harness = botHarness(server);
 	});
 
 	afterEach(async () => {
-		await harness.close();
-		await server.stop();
-		await work.cleanup();
+		await stopLoopbackEngine({ server, work, harness });
 		await outside.cleanup();
 	});
 

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LarkError } from '../../../../src/core/errors';
-import { botHarness, type Harness } from '../../../support/engineHarness';
-import { bytes, listFiles, tempDir } from '../../../support/fixtures';
+import { startLoopbackEngine, stopLoopbackEngine, type Harness } from '../../../support/engineHarness';
+import { bytes, listFiles } from '../../../support/fixtures';
 import { LarkTestServer, type ServedResource } from '../../../support/larkServer';
 import { runCli } from '../../../support/runCli';
 
@@ -33,19 +33,15 @@ describe('local problems: disk full, read-only folder, name too long', () => {
 	let mounted = false;
 
 	beforeEach(async () => {
-		server = await new LarkTestServer().start();
-		work = await tempDir();
-		harness = botHarness(server);
+		({ server, work, harness } = await startLoopbackEngine());
 	});
 
 	afterEach(async () => {
-		await harness.close();
 		if (mounted) {
-			spawnSync('umount', [work.dir]);
+			spawnSync('umount', [work.dir]); // before the folder is removed
 			mounted = false;
 		}
-		await server.stop();
-		await work.cleanup();
+		await stopLoopbackEngine({ server, work, harness });
 	});
 
 	function serve(size: number): ServedResource {

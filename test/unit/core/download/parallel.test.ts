@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { RequestBudget } from '../../../../src/core/http/requestBudget';
-import { botHarness, type Harness } from '../../../support/engineHarness';
-import { bytes, listFiles, sha256, sha256File, tempDir } from '../../../support/fixtures';
+import { botHarness, startLoopbackEngine, stopLoopbackEngine, type Harness } from '../../../support/engineHarness';
+import { bytes, listFiles, sha256, sha256File } from '../../../support/fixtures';
 import { LarkTestServer } from '../../../support/larkServer';
 
 const KiB = 1024;
@@ -14,16 +14,10 @@ describe('parallel ranged parts', () => {
 	let harness: Harness;
 
 	beforeEach(async () => {
-		server = await new LarkTestServer().start();
-		work = await tempDir();
-		harness = botHarness(server);
+		({ server, work, harness } = await startLoopbackEngine());
 	});
 
-	afterEach(async () => {
-		await harness.close();
-		await server.stop();
-		await work.cleanup();
-	});
+	afterEach(() => stopLoopbackEngine({ server, work, harness }));
 
 	const sizes: [string, number][] = [
 		['0 bytes', 0],
