@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Interval } from './rangeSet';
 import type { ResourceRef } from './resource';
+import { readJsonFile } from '../util/readJsonFile';
 
 const VERSION = 1;
 
@@ -68,22 +69,9 @@ export async function readResumeRecord(file: string, identity: string): Promise<
 }
 
 async function readRecordFile(file: string): Promise<ResumeRecord | undefined> {
-	let handle;
-	try {
-		handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-		const stat = await handle.stat();
-		if (!stat.isFile() || stat.size > MAX_RECORD_BYTES) {
-			return undefined;
-		}
-		return JSON.parse(await handle.readFile('utf8')) as ResumeRecord;
-	} catch {
-		return undefined;
-	} finally {
-		await handle?.close().catch(() => undefined);
-	}
+	const value = await readJsonFile(file);
+	return typeof value === 'object' && value !== null ? (value as ResumeRecord) : undefined;
 }
-
-const MAX_RECORD_BYTES = 1024 * 1024;
 
 function isTrustworthy(record: ResumeRecord, identity: string): boolean {
 	if (record.version !== VERSION || record.resource !== identity || typeof record.fileName !== 'string' || typeof record.partName !== 'string') {

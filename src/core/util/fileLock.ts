@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import { LarkError } from '../errors';
+import { readJsonFile } from './readJsonFile';
 import { sleep } from './sleep';
 
 /**
@@ -65,18 +66,10 @@ async function tryCreate(lockPath: string): Promise<boolean> {
 	}
 }
 
+/** The lock's owner; undefined for an unreadable lock, which is not one of ours and so treated as stale. */
 async function readOwner(lockPath: string): Promise<Owner | undefined> {
-	try {
-		const handle = await fs.open(lockPath, constants.O_RDONLY | constants.O_NOFOLLOW);
-		try {
-			const value = JSON.parse(await handle.readFile('utf8')) as Partial<Owner>;
-			return typeof value.pid === 'number' && typeof value.host === 'string' ? { pid: value.pid, host: value.host } : undefined;
-		} finally {
-			await handle.close();
-		}
-	} catch {
-		return undefined; // unreadable: not a lock of ours, treated as stale
-	}
+	const value = (await readJsonFile(lockPath, 4096)) as Partial<Owner> | undefined;
+	return typeof value?.pid === 'number' && typeof value.host === 'string' ? { pid: value.pid, host: value.host } : undefined;
 }
 
 function isAlive(owner: Owner): boolean {
