@@ -6,8 +6,10 @@ import { ApiSession } from '../../src/core/http/apiSession';
 import { HttpClient } from '../../src/core/http/httpClient';
 import type { RequestBudget } from '../../src/core/http/requestBudget';
 import type { RetryPolicy } from '../../src/core/http/retryPolicy';
+import { LarkClient } from '../../src/core/lark/larkClient';
 import { USER_AGENT } from '../../src/core/version';
 import { tempDir } from './fixtures';
+import { installImFixtures, type ImFixtures } from './imFixtures';
 import { LarkTestServer } from './larkServer';
 
 /** Same shape as the default policy, with millisecond delays so fault tests run fast. */
@@ -51,4 +53,26 @@ export async function stopLoopbackEngine(engine: LoopbackEngine): Promise<void> 
 	await engine.harness.close();
 	await engine.server.stop();
 	await engine.work.cleanup();
+}
+
+/** What the listing suites set up per test: a loopback server with the IM fixtures, a bot harness and a client. */
+export interface LoopbackIm {
+	server: LarkTestServer;
+	fixtures: ImFixtures;
+	harness: Harness;
+	client: LarkClient;
+}
+
+/** For beforeEach: `({ server, fixtures, harness, client } = await startLoopbackIm());`. */
+export async function startLoopbackIm(): Promise<LoopbackIm> {
+	const server = await new LarkTestServer().start();
+	const fixtures = installImFixtures(server);
+	const harness = botHarness(server);
+	return { server, fixtures, harness, client: new LarkClient(harness.session) };
+}
+
+/** For afterEach: closes the harness and stops the server. */
+export async function stopLoopbackIm(im: Pick<LoopbackIm, 'server' | 'harness'>): Promise<void> {
+	await im.harness.close();
+	await im.server.stop();
 }

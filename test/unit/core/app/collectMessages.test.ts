@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { collectMessages } from '../../../../src/core/app/collectMessages';
 import { LarkClient } from '../../../../src/core/lark/larkClient';
-import { botHarness, type Harness } from '../../../support/engineHarness';
-import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
+import { startLoopbackIm, stopLoopbackIm, type Harness } from '../../../support/engineHarness';
+import { IDS, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
 
 describe('collectMessages (the bulk flow of both front ends)', () => {
@@ -12,16 +12,10 @@ describe('collectMessages (the bulk flow of both front ends)', () => {
 	let client: LarkClient;
 
 	beforeEach(async () => {
-		server = await new LarkTestServer().start();
-		fixtures = installImFixtures(server);
-		harness = botHarness(server);
-		client = new LarkClient(harness.session);
+		({ server, fixtures, harness, client } = await startLoopbackIm());
 	});
 
-	afterEach(async () => {
-		await harness.close();
-		await server.stop();
-	});
+	afterEach(() => stopLoopbackIm({ server, harness }));
 
 	it('a chat: every page, oldest first, with progress after each message', async () => {
 		const progress: { messages: number; attachments: number }[] = [];

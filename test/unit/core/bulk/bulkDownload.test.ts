@@ -8,9 +8,9 @@ import { RequestBudget } from '../../../../src/core/http/requestBudget';
 import { LarkClient } from '../../../../src/core/lark/larkClient';
 import { CARD_NOT_SERVED } from '../../../../src/core/lark/extractAttachments';
 import type { Attachment } from '../../../../src/core/lark/model';
-import { botHarness, type Harness } from '../../../support/engineHarness';
+import { botHarness, startLoopbackIm, stopLoopbackIm, type Harness } from '../../../support/engineHarness';
 import { listFiles, sha256, sha256File, tempDir } from '../../../support/fixtures';
-import { addImageChat, IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
+import { addImageChat, IDS, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
 
 async function attachmentsOf(client: LarkClient, chatId: string): Promise<Attachment[]> {
@@ -39,16 +39,12 @@ describe('bulk download', () => {
 	let client: LarkClient;
 
 	beforeEach(async () => {
-		server = await new LarkTestServer().start();
-		fixtures = installImFixtures(server);
+		({ server, fixtures, harness, client } = await startLoopbackIm());
 		work = await tempDir();
-		harness = botHarness(server);
-		client = new LarkClient(harness.session);
 	});
 
 	afterEach(async () => {
-		await harness.close();
-		await server.stop();
+		await stopLoopbackIm({ server, harness });
 		await work.cleanup();
 	});
 

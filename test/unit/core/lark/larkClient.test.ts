@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import type { LarkError } from '../../../../src/core/errors';
 import { LarkClient, type ListNotice } from '../../../../src/core/lark/larkClient';
 import type { Message } from '../../../../src/core/lark/model';
-import { botHarness, userHarness, type Harness } from '../../../support/engineHarness';
-import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
+import { botHarness, startLoopbackIm, stopLoopbackIm, userHarness, type Harness } from '../../../support/engineHarness';
+import { IDS, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -30,16 +30,10 @@ describe('LarkClient against the loopback IM endpoints', () => {
 	let client: LarkClient;
 
 	beforeEach(async () => {
-		server = await new LarkTestServer().start();
-		fixtures = installImFixtures(server);
-		harness = botHarness(server);
-		client = new LarkClient(harness.session);
+		({ server, fixtures, harness, client } = await startLoopbackIm());
 	});
 
-	afterEach(async () => {
-		await harness.close();
-		await server.stop();
-	});
+	afterEach(() => stopLoopbackIm({ server, harness }));
 
 	const requestsTo = (path: string, on = server) => on.requests.filter((r) => r.path === path);
 
