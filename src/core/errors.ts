@@ -18,18 +18,58 @@ export type ErrorType =
  * that helps (src/extension/platform/errorHandling.ts). Core messages and hints stay neutral.
  */
 export type ErrorReason =
-	| 'file-exists'
+	// signing in
 	| 'missing-credentials'
 	| 'not-signed-in'
 	| 'sign-in-again'
 	| 'wrong-app-credentials'
+	| 'token-rejected'
+	| 'app-unavailable'
+	// what Lark refuses
 	| 'not-in-chat'
-	| 'p2p-needs-user';
+	| 'p2p-needs-user'
+	| 'no-access'
+	| 'scope-missing'
+	| 'scope-not-granted'
+	| 'not-found'
+	| 'message-deleted'
+	| 'key-not-in-message'
+	| 'card-resource'
+	| 'too-large-for-one-request'
+	| 'bad-parameter'
+	| 'rate-limited'
+	| 'server-unavailable'
+	// what the user typed
+	| 'bad-message-id'
+	| 'bad-file-key'
+	| 'bad-resource-type'
+	| 'bad-time'
+	| 'bad-time-range'
+	| 'bad-output-path'
+	| 'bad-name-template'
+	// the download folder
+	| 'file-exists'
+	| 'path-outside-folder'
+	| 'name-too-long'
+	| 'folder-missing'
+	| 'no-free-name'
+	| 'busy'
+	| 'disk-full'
+	| 'read-only-folder'
+	| 'no-write-permission'
+	| 'path-blocked'
+	| 'too-many-open-files'
+	| 'disk-error'
+	| 'manifest-unreadable';
+
+/** Values a front end puts into its own sentence for a reason (a file name, the missing scopes, a time). */
+export type ErrorParams = Readonly<Record<string, string | number>>;
 
 export interface LarkErrorDetails {
 	/** Lark's numeric `code`, when the server sent one. */
 	code?: number;
 	reason?: ErrorReason;
+	params?: ErrorParams;
 	hint?: string;
 	logId?: string;
 	httpStatus?: number;
@@ -47,6 +87,7 @@ export class LarkError extends Error {
 	readonly type: ErrorType;
 	readonly code: number | undefined;
 	readonly reason: ErrorReason | undefined;
+	readonly params: ErrorParams;
 	readonly hint: string | undefined;
 	readonly logId: string | undefined;
 	readonly httpStatus: number | undefined;
@@ -60,6 +101,7 @@ export class LarkError extends Error {
 		this.type = type;
 		this.code = details.code;
 		this.reason = details.reason;
+		this.params = details.params ?? {};
 		this.hint = details.hint;
 		this.logId = details.logId;
 		this.httpStatus = details.httpStatus;
@@ -108,17 +150,18 @@ export function toLarkError(error: unknown, signal?: AbortSignal): LarkError {
 /** Errno codes of sockets, not files (the HTTP client types those as `network` itself). */
 const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ENOTFOUND', 'EADDRINUSE', 'EADDRNOTAVAIL', 'ENETDOWN', 'EHOSTDOWN']);
 
-const LOCAL_HINTS: Record<string, string> = {
-	ENOSPC: 'The disk is full. Free some space, then run the download again: it continues where it stopped.',
-	EDQUOT: 'Your disk quota is used up. Free some space, then run the download again.',
-	EROFS: 'The download folder is on a read-only file system. Choose another folder.',
-	EACCES: 'No permission to write in the download folder. Choose another folder or fix its permissions.',
-	EPERM: 'The operation is not permitted in the download folder. Choose another folder or fix its permissions.',
-	ENAMETOOLONG: 'The file name is too long for this file system. Choose a shorter name or folder.',
-	EISDIR: 'A folder stands where the file should go. Rename or remove it.',
-	ENOTDIR: 'A file stands where a folder should be. Rename or remove it.',
-	EMFILE: 'Too many files are open. Close some programs and try again.',
-	EIO: 'The disk reported an error. Check the disk, then try again.',
+const LOCAL_FAILURES: Record<string, { reason: ErrorReason; hint: string }> = {
+	ENOSPC: { reason: 'disk-full', hint: 'The disk is full. Free some space, then run the download again: it continues where it stopped.' },
+	EDQUOT: { reason: 'disk-full', hint: 'Your disk quota is used up. Free some space, then run the download again.' },
+	EROFS: { reason: 'read-only-folder', hint: 'The download folder is on a read-only file system. Choose another folder.' },
+	EACCES: { reason: 'no-write-permission', hint: 'No permission to write in the download folder. Choose another folder or fix its permissions.' },
+	EPERM: { reason: 'no-write-permission', hint: 'The operation is not permitted in the download folder. Choose another folder or fix its permissions.' },
+	ENAMETOOLONG: { reason: 'name-too-long', hint: 'The file name is too long for this file system. Choose a shorter name or folder.' },
+	EISDIR: { reason: 'path-blocked', hint: 'A folder stands where the file should go. Rename or remove it.' },
+	ENOTDIR: { reason: 'path-blocked', hint: 'A file stands where a folder should be. Rename or remove it.' },
+	EMFILE: { reason: 'too-many-open-files', hint: 'Too many files are open. Close some programs and try again.' },
+	ENFILE: { reason: 'too-many-open-files', hint: 'Too many files are open. Close some programs and try again.' },
+	EIO: { reason: 'disk-error', hint: 'The disk reported an error. Check the disk, then try again.' },
 };
 
 /** A failed file-system call (it has an errno code and a syscall) is a local problem: `io`, not a server error. */
@@ -128,5 +171,11 @@ export function localFileError(error: unknown): LarkError | undefined {
 		return undefined;
 	}
 	const message = error instanceof Error ? error.message : code;
-	return new LarkError('io', `Could not ${syscall} a file in the download folder: ${message}`, { hint: LOCAL_HINTS[code], cause: error });
+	const known = LOCAL_FAILURES[code];
+	const filePath = (error as { path?: unknown }).path;
+	return new LarkError('io', `Could not ${syscall} a file in the download folder: ${message}`, {
+		...(known === undefined ? {} : { reason: known.reason, hint: known.hint }),
+		params: { errno: code, ...(typeof filePath === 'string' ? { path: filePath } : {}) },
+		cause: error,
+	});
 }

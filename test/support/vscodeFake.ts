@@ -71,10 +71,26 @@ export const window = {
 		window.warnings.push(message);
 		return Promise.resolve(window.answer);
 	},
+	/** Every error message with its buttons, and the button the test clicks (undefined: dismissed). */
+	errors: [] as { message: string; items: string[] }[],
+	errorChoice: undefined as string | undefined,
+	showErrorMessage: (message: string, ...items: string[]): Promise<string | undefined> => {
+		window.errors.push({ message, items });
+		return Promise.resolve(window.errorChoice);
+	},
 	/** Every progress report, in order, with the notification's title. */
 	progress: [] as { title: string; message?: string; increment?: number }[],
 	withProgress: <T>(options: { title: string }, task: (progress: { report(value: { message?: string; increment?: number }): void }, token: typeof noCancellation) => Promise<T>): Promise<T> =>
 		task({ report: (value) => window.progress.push({ title: options.title, ...value }) }, noCancellation),
+};
+
+export const commands = {
+	/** Every command run through executeCommand, with its arguments. */
+	executed: [] as { command: string; args: unknown[] }[],
+	executeCommand: (command: string, ...args: unknown[]): Promise<undefined> => {
+		commands.executed.push({ command, args });
+		return Promise.resolve(undefined);
+	},
 };
 
 export function folder(fsPath: string, scheme = 'file'): FakeFolder {
@@ -103,6 +119,9 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			window.warnings = [];
 			window.answer = undefined;
 			window.progress = [];
+			window.errors = [];
+			window.errorChoice = undefined;
+			commands.executed = [];
 		},
 	};
 }

@@ -39,11 +39,11 @@ export function checkId(value: string, prefix: string, flag: string, source: str
 
 export function parseTimeRange(start: string | undefined, end: string | undefined): Pick<MessageListOptions, 'start' | 'end'> {
 	const range = {
-		...(start === undefined ? {} : { start: parseTimeArg(start, 'start') }),
-		...(end === undefined ? {} : { end: parseTimeArg(end, 'end') }),
+		...(start === undefined ? {} : { start: parseTimeArg(start, 'start', '--start') }),
+		...(end === undefined ? {} : { end: parseTimeArg(end, 'end', '--end') }),
 	};
 	if (range.start !== undefined && range.end !== undefined && range.start > range.end) {
-		throw new LarkError('validation', `--start ${JSON.stringify(start)} is after --end ${JSON.stringify(end)}.`);
+		throw new LarkError('validation', `--start ${JSON.stringify(start)} is after --end ${JSON.stringify(end)}.`, { reason: 'bad-time-range' });
 	}
 	return range;
 }

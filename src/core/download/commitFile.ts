@@ -14,6 +14,7 @@ const MAX_NUMBERED = 9999;
 export function conflictError(file: string): LarkError {
 	return new LarkError('io', `A file already exists at ${file}.`, {
 		reason: 'file-exists',
+		params: { path: file },
 		hint: 'Keep both files (the new one gets a number) or replace the existing one.',
 	});
 }
@@ -56,7 +57,7 @@ export async function openFreePart(directory: string, fileName: string, policy: 
 			throw conflictError(finalPath);
 		}
 	}
-	throw new LarkError('io', `No free file name for ${fileName} in ${directory}.`);
+	throw new LarkError('io', `No free file name for ${fileName} in ${directory}.`, { reason: 'no-free-name', params: { name: fileName } });
 }
 
 /** A new .part, or an orphan .part of ours reused (emptied); undefined when the name belongs to another download. */
@@ -115,5 +116,5 @@ export async function commitPartFile(partPath: string, finalPath: string, policy
 			throw error;
 		}
 	}
-	throw new LarkError('io', `No free file name for ${baseName} in ${directory}.`);
+	throw new LarkError('io', `No free file name for ${baseName} in ${directory}.`, { reason: 'no-free-name', params: { name: baseName } });
 }

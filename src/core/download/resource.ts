@@ -1,4 +1,4 @@
-import { LarkError } from '../errors';
+import { LarkError, type ErrorReason } from '../errors';
 
 export type ResourceType = 'image' | 'file';
 
@@ -9,8 +9,8 @@ export interface ResourceRef {
 	type: ResourceType;
 }
 
-function invalid(message: string, hint: string): LarkError {
-	return new LarkError('validation', message, { hint });
+function invalid(message: string, reason: ErrorReason, hint: string): LarkError {
+	return new LarkError('validation', message, { reason, hint });
 }
 
 /** Checks ids before any request is made; returns them trimmed. */
@@ -19,16 +19,16 @@ export function validateResourceRef(input: { messageId?: string; fileKey?: strin
 	const fileKey = (input.fileKey ?? '').trim();
 	const type = (input.type ?? '').trim();
 	if (!messageId.startsWith('om_') || messageId.length <= 3) {
-		throw invalid(`Invalid message id ${JSON.stringify(messageId)}: it must start with om_.`, 'Copy the message_id (om_…) from the message listing.');
+		throw invalid(`Invalid message id ${JSON.stringify(messageId)}: it must start with om_.`, 'bad-message-id', 'Copy the message_id (om_…) from the message listing.');
 	}
 	if (fileKey === '') {
-		throw invalid('The file key is empty.', 'Use the image_key or file_key from the message content.');
+		throw invalid('The file key is empty.', 'bad-file-key', 'Use the image_key or file_key from the message content.');
 	}
 	if (/[/\\]/.test(fileKey)) {
-		throw invalid('The file key must not contain path separators.', 'Use the image_key or file_key from the message content.');
+		throw invalid('The file key must not contain path separators.', 'bad-file-key', 'Use the image_key or file_key from the message content.');
 	}
 	if (type !== 'image' && type !== 'file') {
-		throw invalid(`Invalid type ${JSON.stringify(type)}: use image or file.`, 'image for images and post images; file for files, audio and video.');
+		throw invalid(`Invalid type ${JSON.stringify(type)}: use image or file.`, 'bad-resource-type', 'image for images and post images; file for files, audio and video.');
 	}
 	return { messageId, fileKey, type };
 }

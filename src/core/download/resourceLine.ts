@@ -20,7 +20,7 @@ export function parseResourceLine(line: string): ResourceRef | undefined {
 	}
 	const type = words[2] ?? inferType(words[1]);
 	if (type === undefined) {
-		throw new LarkError('validation', 'Add the type (image or file) after the file key.');
+		throw new LarkError('validation', 'Add the type (image or file) after the file key.', { reason: 'bad-resource-type' });
 	}
 	return validateResourceRef({ messageId: words[0], fileKey: words[1], type });
 }

@@ -72,12 +72,14 @@ export async function errorFromResponse(response: HttpResponse): Promise<LarkErr
 		const msg = typeof parsed.msg === 'string' && parsed.msg !== '' ? redactSecrets(parsed.msg) : `Lark error ${code}`;
 		const logId = typeof parsed.error?.log_id === 'string' ? parsed.error.log_id : headerLogId;
 		let message = `${msg} (Lark code ${code}, HTTP ${response.status})`;
-		if (codeClass.type === 'scope') {
-			message += `; missing scope: ${missingScopes(parsed)}`;
+		const scopes = codeClass.type === 'scope' ? missingScopes(parsed) : undefined;
+		if (scopes !== undefined) {
+			message += `; missing scope: ${scopes}`;
 		}
 		return new LarkError(codeClass.type, message, {
 			code,
 			...(codeClass.reason === undefined ? {} : { reason: codeClass.reason }),
+			params: { serverMessage: msg, ...(scopes === undefined ? {} : { scopes }) },
 			hint: codeClass.hint,
 			logId,
 			httpStatus: response.status,
@@ -87,6 +89,8 @@ export async function errorFromResponse(response: HttpResponse): Promise<LarkErr
 		});
 	}
 	return new LarkError(statusClass.type, `HTTP ${response.status} from ${new URL(response.url).host}: ${redactSecrets(describeBody(text, response.headers['content-type']))}`, {
+		...(statusClass.reason === undefined ? {} : { reason: statusClass.reason }),
+		params: { httpStatus: response.status },
 		hint: statusClass.hint,
 		logId: headerLogId,
 		httpStatus: response.status,

@@ -1,7 +1,7 @@
 import type { MessageItem } from './apiTypes';
 import { cardResources } from './cardContent';
 import { numberField, parseContent, stringField, type ContentObject } from './messageContent';
-import { attachmentId, type Attachment, type AttachmentKind } from './model';
+import { attachmentId, type Attachment, type AttachmentKind, type NotDownloadable } from './model';
 import { postBodies } from './postContent';
 
 /** Why a resource is listed but never requested (docs/lark-api.md §4.7–4.8). */
@@ -9,10 +9,11 @@ export const NOT_DOWNLOADABLE_REASONS = {
 	sticker: 'Stickers cannot be downloaded: the message-resource API does not serve them.',
 	folder: 'Folders cannot be downloaded through the message-resource API (Lark answers 234003).',
 	deleted: 'The message was recalled or deleted, so its resources are gone.',
-} as const;
+	'card-not-served': 'Lark does not serve this card\'s image (code 234043).',
+} as const satisfies Record<NotDownloadable, string>;
 
 /** Lark's answer for a card whose image it does not serve (the docs say every card; in practice most are served). */
-export const CARD_NOT_SERVED = 'Lark does not serve this card\'s image (code 234043).';
+export const CARD_NOT_SERVED = NOT_DOWNLOADABLE_REASONS['card-not-served'];
 
 /**
  * A failure that is Lark's known, permanent refusal of this kind of attachment rather than a problem to fix:
@@ -38,13 +39,13 @@ export function extractAttachments(item: MessageItem, downloadMessageId: string 
 	}
 	const deleted = item.deleted === true;
 	return dedupeAttachments(draftsFor(item.msg_type, content).map((draft) => {
-		const reason = draft.notDownloadableReason ?? (deleted ? NOT_DOWNLOADABLE_REASONS.deleted : undefined);
+		const why = draft.notDownloadable ?? (deleted ? 'deleted' : undefined);
 		return {
 			messageId: downloadMessageId,
 			sourceMessageId: item.message_id,
 			...draft,
-			downloadable: reason === undefined,
-			...(reason === undefined ? {} : { notDownloadableReason: reason }),
+			downloadable: why === undefined,
+			...(why === undefined ? {} : { notDownloadable: why, notDownloadableReason: NOT_DOWNLOADABLE_REASONS[why] }),
 		};
 	}));
 }
@@ -75,9 +76,9 @@ function draftsFor(msgType: string, content: ContentObject): Draft[] {
 		case 'video':
 			return [...file(content, 'video'), ...image(content, 'image_key', 'cover')];
 		case 'sticker':
-			return file(content, 'sticker').map((draft) => ({ ...draft, notDownloadableReason: NOT_DOWNLOADABLE_REASONS.sticker }));
+			return file(content, 'sticker').map((draft) => ({ ...draft, notDownloadable: 'sticker' }));
 		case 'folder':
-			return file(content, 'folder').map((draft) => ({ ...draft, notDownloadableReason: NOT_DOWNLOADABLE_REASONS.folder }));
+			return file(content, 'folder').map((draft) => ({ ...draft, notDownloadable: 'folder' }));
 		case 'interactive':
 			// The docs say card resources answer 234043, but card images do download with type=image through the
 			// card's own message id (docs/lark-api.md §4.11): try them; knownRefusal() reports a 234043 clearly.

@@ -15,6 +15,8 @@ export interface Chat {
 
 export type AttachmentKind = 'image' | 'file' | 'audio' | 'video' | 'cover' | 'post-image' | 'post-media' | 'sticker' | 'folder' | 'card';
 
+export type NotDownloadable = 'sticker' | 'folder' | 'deleted' | 'card-not-served';
+
 export interface Attachment {
 	/** The id to download WITH: for merge_forward children this is the (top-level) container's id. */
 	messageId: string;
@@ -28,6 +30,8 @@ export interface Attachment {
 	durationMs?: number;
 	sizeBytes?: number;
 	downloadable: boolean;
+	/** Why not, as a code a front end words itself; `notDownloadableReason` is the neutral English text. */
+	notDownloadable?: NotDownloadable;
 	notDownloadableReason?: string;
 }
 

@@ -38,6 +38,8 @@ const KNOWN = new Set<string>(NAME_TEMPLATE_TOKENS);
 export function parseNameTemplate(source: string): NameTemplate {
 	const template = source.trim();
 	const invalid = (why: string): LarkError => new LarkError('validation', `Invalid name template ${JSON.stringify(source)}: ${why}.`, {
+		reason: 'bad-name-template',
+		params: { template: source },
 		hint: `Use the tokens ${NAME_TEMPLATE_TOKENS.map((t) => `{${t}}`).join(' ')} and "/" for folders, e.g. ${DEFAULT_NAME_TEMPLATE}.`,
 	});
 	if (template === '') {

@@ -42,6 +42,8 @@ export async function acquireFileLock(lockPath: string, options: LockOptions): P
 		}
 		if (Date.now() >= deadline) {
 			throw new LarkError('io', `${options.what} is busy: another run (process ${owner.pid}) is using it.`, {
+				reason: 'busy',
+				params: { pid: owner.pid },
 				hint: options.hint ?? 'Wait for the other run to finish, then try again.',
 			});
 		}

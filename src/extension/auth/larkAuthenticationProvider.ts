@@ -3,7 +3,6 @@ import { completeDeviceSignIn, DEFAULT_SCOPES, startDeviceAuthorization } from '
 import { OAuthClient } from '../../core/auth/oauthClient';
 import { oauthAppOf } from '../../core/auth/oauthEndpoints';
 import type { UserTokenSet } from '../../core/auth/userTokens';
-import { LarkError } from '../../core/errors';
 import type { HttpClient } from '../../core/http/httpClient';
 import { USER_AGENT } from '../../core/version';
 import { abortSignalFrom } from '../platform/cancellation';
@@ -11,6 +10,7 @@ import type { Logger } from '../platform/logger';
 import type { CredentialStore } from '../storage/credentialStore';
 import type { Settings } from '../storage/settings';
 import type { UserSessionStore } from './userSessionStore';
+import { LocalizedError } from '../platform/errorAdvice';
 
 export const LARK_AUTH_PROVIDER_ID = 'lark';
 
@@ -74,7 +74,7 @@ export class LarkAuthenticationProvider implements vscode.AuthenticationProvider
 	async oauthClient(): Promise<OAuthClient> {
 		const app = await this.credentials.get();
 		if (app === undefined) {
-			throw new LarkError('auth', vscode.l10n.t('Sign in with your app first (Lark: Sign In): signing in as yourself goes through the app.'));
+			throw new LocalizedError('auth', vscode.l10n.t('Sign in with your app first (Lark: Sign In): signing in as yourself goes through the app.'), { reason: 'missing-credentials' });
 		}
 		const oauthApp = oauthAppOf({ brand: this.settings.brand(), baseUrl: this.settings.baseUrl(), accountsUrl: this.settings.accountsUrl(), appId: app.appId, appSecret: app.appSecret });
 		return new OAuthClient(this.http, oauthApp, USER_AGENT);

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
-import { LarkError } from '../../core/errors';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { CommandContext } from './commandContext';
 import { requireNode } from './nodeArgs';
+import { LocalizedError, notDownloadableText } from '../platform/errorAdvice';
 
 /** Open: the saved file in its editor (image preview, text editor, …), downloading it first if needed. */
 export async function openAttachment(context: CommandContext, node?: TreeNode): Promise<void> {
 	const { attachment, chat, message } = requireNode(node, 'attachment');
 	if (!attachment.downloadable) {
-		throw new LarkError('validation', attachment.notDownloadableReason ?? vscode.l10n.t('This attachment cannot be downloaded.'));
+		throw new LocalizedError('validation', notDownloadableText(attachment));
 	}
 	const uri = (await context.index.find(attachment.messageId, attachment.key))
 		?? (await context.downloads.download({ ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType }, listed: { chat, message, attachment }, label: attachment.name ?? attachment.key }));
@@ -20,7 +20,7 @@ export async function revealAttachment(context: CommandContext, node?: TreeNode)
 	const { attachment } = requireNode(node, 'attachment');
 	const uri = await context.index.find(attachment.messageId, attachment.key);
 	if (uri === undefined) {
-		throw new LarkError('io', vscode.l10n.t('This attachment has not been downloaded yet (or the file was moved).'));
+		throw new LocalizedError('io', vscode.l10n.t('This attachment has not been downloaded yet (or the file was moved).'));
 	}
 	await vscode.commands.executeCommand('revealInExplorer', uri);
 }

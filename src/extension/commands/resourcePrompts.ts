@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { validateRelativeOutput } from '../../core/download/pathSafety';
 import { parseResourceLine } from '../../core/download/resourceLine';
 import { validateResourceRef, type ResourceRef } from '../../core/download/resource';
-import { isLarkError } from '../../core/errors';
+import { toLarkError } from '../../core/errors';
+import { adviseOn } from '../platform/errorAdvice';
 import type { DownloadResourceArgs } from './commandIds';
 
 export interface ResourceInput {
@@ -15,7 +16,7 @@ function problem(check: () => unknown): string | undefined {
 		check();
 		return undefined;
 	} catch (error) {
-		return isLarkError(error) ? error.message : String(error);
+		return adviseOn(toLarkError(error)).text;
 	}
 }
 

@@ -1,19 +1,20 @@
 import * as vscode from 'vscode';
 import type { BulkSummary } from '../../core/bulk/bulkDownload';
-import { LarkError } from '../../core/errors';
 import { parseTimeArg } from '../../core/lark/timeParse';
+import { toLarkError } from '../../core/errors';
 import { collectMessages } from '../../core/app/collectMessages';
 import { abortSignalFrom } from '../platform/cancellation';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { CommandContext } from './commandContext';
 import { offerOpen } from './downloadResource';
 import { requireNode } from './nodeArgs';
+import { adviseOn, LocalizedError, notDownloadableText } from '../platform/errorAdvice';
 
 /** Download (one attachment, inline in the tree). Returns the saved path. */
 export async function downloadAttachment(context: CommandContext, node?: TreeNode): Promise<string> {
 	const { attachment, chat, message } = requireNode(node, 'attachment');
 	if (!attachment.downloadable) {
-		throw new LarkError('validation', attachment.notDownloadableReason ?? vscode.l10n.t('This attachment cannot be downloaded.'));
+		throw new LocalizedError('validation', notDownloadableText(attachment));
 	}
 	const uri = await context.downloads.download({
 		ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType },
@@ -103,7 +104,7 @@ async function askDate(prompt: string, bound: 'start' | 'end'): Promise<Date | u
 				parseTimeArg(v.trim(), bound);
 				return undefined;
 			} catch (error) {
-				return error instanceof Error ? error.message : String(error);
+				return adviseOn(toLarkError(error)).text;
 			}
 		},
 	});

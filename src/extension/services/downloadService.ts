@@ -4,7 +4,7 @@ import { bulkDownload, type BulkSummary } from '../../core/bulk/bulkDownload';
 import type { ConflictPolicy } from '../../core/download/commitFile';
 import type { DownloadResult } from '../../core/download/downloadEngine';
 import type { ResourceRef } from '../../core/download/resource';
-import { isLarkError, LarkError } from '../../core/errors';
+import { isLarkError } from '../../core/errors';
 import { knownRefusal } from '../../core/lark/extractAttachments';
 import { DEFAULT_NAME_TEMPLATE, namingOf, parseNameTemplate, type AttachmentNaming, type NameTemplate } from '../../core/naming/nameTemplate';
 import type { Attachment, Chat, Message } from '../../core/lark/model';
@@ -18,6 +18,7 @@ import type { DownloadIndex } from '../storage/downloadIndex';
 import type { Settings } from '../storage/settings';
 import type { LarkConnection } from './larkConnection';
 import { resolveDownloadTarget, type DownloadTarget } from './workspaceTarget';
+import { LocalizedError } from '../platform/errorAdvice';
 
 export interface SingleDownloadRequest {
 	ref: ResourceRef;
@@ -69,7 +70,7 @@ export class DownloadService {
 		} catch (error) {
 			if (listed !== undefined && isLarkError(error) && knownRefusal(listed.attachment, error) !== undefined) {
 				await this.index.refuse(listed.attachment.messageId, listed.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
-				throw new LarkError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, hint: vscode.l10n.t('Open the message in Lark to see it.') });
+				throw new LocalizedError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, reason: 'card-resource', hint: vscode.l10n.t('Open the message in Lark to see it.') });
 			}
 			throw error;
 		}
@@ -160,7 +161,7 @@ export class DownloadService {
 		try {
 			return parseNameTemplate(source);
 		} catch (error) {
-			throw new LarkError('validation', vscode.l10n.t('The file name template "{0}" in the settings is not valid.', source), {
+			throw new LocalizedError('validation', vscode.l10n.t('The file name template "{0}" in the settings is not valid.', source), {
 				hint: vscode.l10n.t('Open Settings, search for "Lark Downloader Name Template", and use a relative path with {0} or {1}, such as {2}.', '{name}', '{key}', DEFAULT_NAME_TEMPLATE),
 				cause: error,
 			});

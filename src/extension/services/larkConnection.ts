@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { openLarkSession } from '../../core/app/openSession';
 import type { Credentials } from '../../core/auth/credentials';
 import { DownloadEngine } from '../../core/download/downloadEngine';
-import { LarkError } from '../../core/errors';
 import type { ApiSession } from '../../core/http/apiSession';
 import type { HttpClient } from '../../core/http/httpClient';
 import { RequestBudget } from '../../core/http/requestBudget';
@@ -14,6 +13,7 @@ import type { Logger } from '../platform/logger';
 import type { CredentialStore } from '../storage/credentialStore';
 import type { Settings } from '../storage/settings';
 import { registerSecret } from '../../core/secrets/secretRegistry';
+import { LocalizedError } from '../platform/errorAdvice';
 
 export interface Connection {
 	session: ApiSession;
@@ -60,7 +60,7 @@ export class LarkConnection implements vscode.Disposable {
 	async require(): Promise<Connection> {
 		const connection = await this.get();
 		if (connection === undefined) {
-			throw new LarkError('auth', vscode.l10n.t('Not signed in.'), { reason: 'not-signed-in', hint: vscode.l10n.t('Run "Lark: Sign In" first.') });
+			throw new LocalizedError('auth', vscode.l10n.t('Not signed in.'), { reason: 'not-signed-in', hint: vscode.l10n.t('Run "Lark: Sign In" first.') });
 		}
 		return connection;
 	}

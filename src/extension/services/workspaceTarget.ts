@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { validateRelativeFolder } from '../../core/download/pathSafety';
-import { LarkError } from '../../core/errors';
 import type { Settings } from '../storage/settings';
+import { LocalizedError } from '../platform/errorAdvice';
 
 /** Where a download may write: the workspace folder is the root, the download folder inside it. */
 export interface DownloadTarget {
@@ -18,18 +18,18 @@ export interface DownloadTarget {
  */
 export async function resolveDownloadTarget(settings: Settings): Promise<DownloadTarget> {
 	if (!vscode.workspace.isTrusted) {
-		throw new LarkError('validation', vscode.l10n.t('Downloads are disabled in an untrusted workspace.'), { hint: vscode.l10n.t('Trust the workspace to enable downloads.') });
+		throw new LocalizedError('validation', vscode.l10n.t('Downloads are disabled in an untrusted workspace.'), { hint: vscode.l10n.t('Trust the workspace to enable downloads.') });
 	}
 	const folders = vscode.workspace.workspaceFolders ?? [];
 	if (folders.length === 0) {
-		throw new LarkError('validation', vscode.l10n.t('Open a folder first: downloads are saved into the workspace.'));
+		throw new LocalizedError('validation', vscode.l10n.t('Open a folder first: downloads are saved into the workspace.'));
 	}
 	const folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which workspace folder should the download go to?') });
 	if (folder === undefined) {
 		throw new vscode.CancellationError();
 	}
 	if (folder.uri.scheme !== 'file' && folder.uri.scheme !== 'vscode-remote') {
-		throw new LarkError('validation', vscode.l10n.t('Downloads need a folder on disk; {0} folders are not supported.', folder.uri.scheme));
+		throw new LocalizedError('validation', vscode.l10n.t('Downloads need a folder on disk; {0} folders are not supported.', folder.uri.scheme));
 	}
 	const configured = settings.downloadFolder(folder.uri).trim();
 	const directory = refuseOutside(configured);
@@ -40,7 +40,7 @@ function refuseOutside(configured: string): string {
 	try {
 		return validateRelativeFolder(configured);
 	} catch (error) {
-		throw new LarkError('validation', vscode.l10n.t('The download folder setting "{0}" leaves the workspace folder.', configured), {
+		throw new LocalizedError('validation', vscode.l10n.t('The download folder setting "{0}" leaves the workspace folder.', configured), {
 			hint: vscode.l10n.t('Set larkDownloader.downloadFolder to a relative path inside the workspace.'), cause: error,
 		});
 	}

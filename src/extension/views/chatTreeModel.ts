@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { toLarkError } from '../../core/errors';
 import type { Chat, Message } from '../../core/lark/model';
 import type { Logger } from '../platform/logger';
+import { adviseOn } from '../platform/errorAdvice';
 import type { LarkConnection } from '../services/larkConnection';
 
 export const MESSAGE_PAGE_SIZE = 20;
@@ -98,7 +99,7 @@ export class ChatTreeModel implements vscode.Disposable {
 		} catch (error) {
 			const failure = toLarkError(error);
 			this.logger.error('tree', `Loading ${what} failed: ${failure.type}${failure.code === undefined ? '' : ` ${failure.code}`}: ${failure.message}`);
-			return { state: 'error', message: failure.hint === undefined ? failure.message : `${failure.message} ${failure.hint}` };
+			return { state: 'error', message: adviseOn(failure).text };
 		}
 	}
 }

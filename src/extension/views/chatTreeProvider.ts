@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Attachment, Chat } from '../../core/lark/model';
 import { formatBytes } from '../../core/util/formatBytes';
+import { notDownloadableText } from '../platform/errorAdvice';
 import type { DownloadIndex } from '../storage/downloadIndex';
 import type { ChatTreeModel } from './chatTreeModel';
 import { ContextValues } from './contextValues';
@@ -96,7 +97,7 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
 	private attachmentItem(node: AttachmentNode): vscode.TreeItem {
 		const refusal = this.index.refusal(node.attachment.messageId, node.attachment.key);
-		const attachment: Attachment = refusal === undefined ? node.attachment : { ...node.attachment, downloadable: false, notDownloadableReason: refusal };
+		const attachment: Attachment = refusal === undefined ? node.attachment : { ...node.attachment, downloadable: false, notDownloadable: 'card-not-served', notDownloadableReason: refusal };
 		const downloaded = attachment.downloadable && this.index.has(attachment.messageId, attachment.key);
 		const item = new vscode.TreeItem(attachmentLabel(attachment), vscode.TreeItemCollapsibleState.None);
 		item.id = `attachment:${node.message.id}:${attachment.messageId}/${attachment.key}`;
@@ -104,7 +105,7 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 		const details = [attachment.kind, attachment.sizeBytes === undefined ? undefined : formatBytes(attachment.sizeBytes), attachment.durationMs === undefined ? undefined : `${Math.round(attachment.durationMs / 1000)} s`];
 		item.description = attachment.downloadable
 			? `${downloaded ? '✓ ' : ''}${details.filter((d) => d !== undefined).join(' · ')}`
-			: attachment.notDownloadableReason ?? vscode.l10n.t('not downloadable');
+			: notDownloadableText(attachment);
 		item.tooltip = new vscode.MarkdownString([
 			`**${attachment.name ?? attachment.key}**`,
 			`${vscode.l10n.t('Message')}: \`${attachment.messageId}\``,

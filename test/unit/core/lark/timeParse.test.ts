@@ -32,13 +32,17 @@ describe('--start/--end time parsing', () => {
 		['', /unrecognised/],
 	];
 	for (const [input, why] of invalid) {
-		it(`refuses ${JSON.stringify(input)} as a validation error naming the flag`, () => {
-			assert.throws(() => parseTimeArg(input, 'start'), (error: { type?: string; message?: string }) => {
+		it(`refuses ${JSON.stringify(input)} as a bad-time validation error naming the value, in the caller's words`, () => {
+			assert.throws(() => parseTimeArg(input, 'start'), (error: { type?: string; reason?: string; message?: string; params?: Record<string, unknown> }) => {
 				assert.equal(error.type, 'validation');
-				assert.match(error.message ?? '', /--start/);
+				assert.equal(error.reason, 'bad-time');
+				assert.match(error.message ?? '', /^Invalid start time /, 'core names no CLI flag');
 				assert.match(error.message ?? '', why);
+				assert.equal(error.params?.value, input);
+				assert.equal(error.params?.bound, 'start');
 				return true;
 			});
+			assert.throws(() => parseTimeArg(input, 'start', '--start'), /^LarkError: Invalid --start /);
 		});
 	}
 

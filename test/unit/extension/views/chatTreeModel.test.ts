@@ -79,10 +79,10 @@ describe('chat tree model (fetching, caching, paging, errors as state)', () => {
 		assert.deepEqual(client.calls.pages, [undefined, '1']);
 	});
 
-	it('keeps a failure as state, with its hint, instead of throwing into the tree', async () => {
-		const model = modelWith(new LarkError('permission', 'No access.', { hint: 'Ask for access.' }));
+	it('keeps a failure as state, in the extension\'s words for its reason, instead of throwing into the tree', async () => {
+		const model = modelWith(new LarkError('permission', 'No access (Lark code 234002, HTTP 400)', { reason: 'no-access', code: 234002, hint: 'Ask for access.' }));
 		const chats = await model.getChats();
-		assert.deepEqual(chats, { state: 'error', message: 'No access. Ask for access.' });
+		assert.deepEqual(chats, { state: 'error', message: 'You have no access to this chat or file in Lark, or it was deleted. Ask for access in Lark. (Lark code 234002)' });
 		assert.equal(await model.isSignedIn(), false);
 	});
 
