@@ -31,16 +31,13 @@
 // measured in a real extension host: scripts/run-integration-tests.js with LARK_IT_SUITE pointing at
 // out/test/bench/extensionHost.js (compiled from test/bench/extensionHost.ts), which runs the palette command.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import readline from 'node:readline';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { cleanUpOnInterrupt, cpuSnapshot, curlVersion, detectGnuTime, fmt, httpJson, log, machine, measureInTempDir, median, MiB, otherCores, parseGnuTime, quietGate, run, sha256File, startHelper, underGnuTime } from './support/measure.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -50,7 +47,6 @@ const EXT_SUITE_REL = path.join('out', 'test', 'bench', 'extensionHost.js');
 const EXT_SUITE = path.join(ROOT, EXT_SUITE_REL);
 const EXT_SOURCE = path.join(ROOT, 'test', 'bench', 'extensionHost.ts');
 const RUNNER = path.join(ROOT, 'scripts', 'run-integration-tests.js');
-const MiB = 1024 * 1024;
 const MB = 1e6;
 
 // ---------------------------------------------------------------- options
@@ -103,175 +99,13 @@ if (!['auto', 'on', 'off'].includes(EXT_MODE)) {
 	throw new Error('--ext must be auto, on or off');
 }
 
-const HAVE_GNU_TIME = RENDER ? RENDER.haveGnuTime : fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
-const HAVE_PROC = fs.existsSync('/proc/stat');
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+const HAVE_GNU_TIME = RENDER ? RENDER.haveGnuTime : detectGnuTime();
+const gate = quietGate({ quietCores: QUIET_CORES, gateMs: GATE_MS, budgetMs: GATE_BUDGET_MS });
 
 // ---------------------------------------------------------------- helpers
 
-const log = (msg) => process.stderr.write(`${msg}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const epochMs = () => performance.timeOrigin + performance.now();
-const median = (xs) => {
-	const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-	if (s.length === 0) {
-		return NaN;
-	}
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const max = (xs) => (xs.filter(Number.isFinite).length ? Math.max(...xs.filter(Number.isFinite)) : NaN);
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 const mib = (bytes) => `${fmt(bytes / MiB)} MiB`;
-
-/** Starts a helper script as its own process and resolves with the JSON of its first stdout line. */
-function startHelper(script, args) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-		const rl = readline.createInterface({ input: child.stdout });
-		const onExit = (code) => reject(new Error(`${path.basename(script)} exited early (${code})`));
-		rl.once('line', (line) => {
-			child.off('exit', onExit);
-			try {
-				resolve({ child, info: JSON.parse(line), lines: rl });
-			} catch (err) {
-				reject(err instanceof Error ? err : new Error(String(err)));
-			}
-		});
-		child.once('exit', onExit);
-		child.once('error', reject);
-	});
-}
-
-function httpJson(port, method, urlPath, body) {
-	return new Promise((resolve, reject) => {
-		const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
-			let text = '';
-			res.setEncoding('utf8');
-			res.on('data', (d) => (text += d));
-			res.on('end', () => {
-				try {
-					resolve(JSON.parse(text));
-				} catch (err) {
-					reject(err instanceof Error ? err : new Error(String(err)));
-				}
-			});
-			res.on('error', reject);
-		});
-		req.on('error', reject);
-		req.end(body ? JSON.stringify(body) : undefined);
-	});
-}
-
-let liveChild = null;
-/** Spawns argv (cwd/env optional), collects output, kills it by pid on timeout. */
-function run(cmd, { cwd, env, timeoutMs = RUN_TIMEOUT_MS, onLine } = {}) {
-	return new Promise((resolve) => {
-		const startEpoch = epochMs();
-		const t0 = performance.now();
-		const child = spawn(cmd[0], cmd.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		liveChild = child;
-		let stdout = '';
-		let stderr = '';
-		if (onLine) {
-			readline.createInterface({ input: child.stdout }).on('line', (line) => {
-				stdout += `${line}\n`;
-				onLine(line);
-			});
-		} else {
-			child.stdout.on('data', (d) => (stdout += d));
-		}
-		child.stderr.on('data', (d) => {
-			stderr += d;
-			if (stderr.length > 200_000) {
-				stderr = stderr.slice(-100_000);
-			}
-		});
-		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			liveChild = null;
-			resolve({ code, signal, stdout, stderr, wallMs: performance.now() - t0, startEpoch, endEpoch: epochMs() });
-		});
-		child.on('error', (err) => {
-			clearTimeout(timer);
-			liveChild = null;
-			resolve({ code: -1, signal: null, stdout, stderr: `${stderr}${err.message}`, wallMs: NaN, startEpoch, endEpoch: epochMs() });
-		});
-	});
-}
-
-async function sha256File(file) {
-	const h = createHash('sha256');
-	await pipeline(fs.createReadStream(file, { highWaterMark: MiB }), h);
-	return h.digest('hex');
-}
-
-function parseGnuTime(text) {
-	const num = (re) => {
-		const m = re.exec(text);
-		return m ? Number(m[1]) : NaN;
-	};
-	return {
-		rssKiB: num(/Maximum resident set size \(kbytes\):\s*(\d+)/),
-		cpuS: num(/User time \(seconds\):\s*([\d.]+)/) + num(/System time \(seconds\):\s*([\d.]+)/),
-	};
-}
-
-// ---------------------------------------------------------------- CPU accounting (Linux /proc)
-
-/** Busy CPU seconds summed over all CPUs since boot (everything but idle + iowait). */
-function systemBusyS() {
-	if (!HAVE_PROC) {
-		return NaN;
-	}
-	const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-	return (f.reduce((a, b) => a + b, 0) - f[3] - f[4]) / CLK_TCK;
-}
-
-/** user+sys CPU seconds of one process (0 if unreadable). */
-function procCpuS(pid) {
-	try {
-		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-	} catch {
-		return 0;
-	}
-}
-
-const selfCpuS = () => {
-	const u = process.cpuUsage();
-	return (u.user + u.system) / 1e6;
-};
-
-/** Snapshot for "CPU used by other processes" = system busy − server − proxy − harness − client. */
-function cpuSnapshot(helperPids) {
-	return { t: performance.now(), busy: systemBusyS(), helpers: helperPids.reduce((a, pid) => a + procCpuS(pid), 0), self: selfCpuS() };
-}
-
-function otherCores(a, b, clientCpuS) {
-	const secs = (b.t - a.t) / 1000;
-	return Math.max(0, b.busy - a.busy - (b.helpers - a.helpers) - (b.self - a.self) - clientCpuS) / secs;
-}
-
-let gateSpentMs = 0;
-async function waitQuiet(helperPids) {
-	if (!HAVE_PROC || GATE_MS <= 0) {
-		return NaN;
-	}
-	const start = performance.now();
-	for (;;) {
-		const a = cpuSnapshot(helperPids);
-		await sleep(500);
-		const load = otherCores(a, cpuSnapshot(helperPids), 0);
-		const waited = performance.now() - start;
-		if (load < QUIET_CORES || waited >= GATE_MS || gateSpentMs + waited >= GATE_BUDGET_MS) {
-			gateSpentMs += Math.max(0, waited - 500);
-			return load;
-		}
-	}
-}
 
 // ---------------------------------------------------------------- configurations
 
@@ -351,20 +185,8 @@ const CONFIGS = makeConfigs().filter((c) => ONLY === null || ONLY.test(c.id));
 
 // ---------------------------------------------------------------- one run
 
-let liveTmpDir = null;
 const helpers = [];
-for (const sig of ['SIGINT', 'SIGTERM']) {
-	process.on(sig, () => {
-		if (liveTmpDir) {
-			fs.rmSync(liveTmpDir, { recursive: true, force: true });
-		}
-		liveChild?.kill('SIGKILL');
-		for (const h of helpers) {
-			h.kill('SIGTERM');
-		}
-		process.exit(130);
-	});
-}
+cleanUpOnInterrupt(() => helpers);
 
 /** Max number of requests whose arrivals fall within any 1000 ms window. */
 function peakPerSecond(times) {
@@ -382,12 +204,10 @@ function peakPerSecond(times) {
 async function measure(cfg, env) {
 	const body = env.bodies[cfg.body];
 	const port = cfg.net === 'proxy' ? env.proxyPort : env.serverPort;
-	const dir = fs.mkdtempSync(path.join(TMP, 'lark-dl-bench-'));
-	liveTmpDir = dir;
-	const file = path.join(dir, 'body.bin');
-	const timeFile = path.join(dir, 'time.txt');
 	const rec = { id: cfg.id, ok: false, error: '', wallMs: NaN, rssKiB: NaN, cpuS: NaN, otherCores: NaN, preCores: NaN };
-	try {
+	return measureInTempDir(TMP, 'lark-dl-bench-', rec, async (dir) => {
+		const file = path.join(dir, 'body.bin');
+		const timeFile = path.join(dir, 'time.txt');
 		let inner;
 		let childEnv;
 		if (cfg.client === 'curl') {
@@ -409,11 +229,11 @@ async function measure(cfg, env) {
 				LARK_DL_CONFIG_DIR: path.join(dir, 'config'), // no stored user sign-in: the bot identity, as configured
 			};
 		}
-		const cmd = HAVE_GNU_TIME ? ['/usr/bin/time', '-v', '-o', timeFile, ...inner] : inner;
+		const cmd = underGnuTime(HAVE_GNU_TIME, timeFile, inner);
 		const before = await httpJson(env.serverPort, 'GET', '/__stats');
-		rec.preCores = await waitQuiet(env.helperPids);
+		rec.preCores = await gate.wait(env.helperPids);
 		const cpu0 = cpuSnapshot(env.helperPids);
-		const r = await run(cmd, { cwd: dir, env: childEnv });
+		const r = await run(cmd, { cwd: dir, env: childEnv, timeoutMs: RUN_TIMEOUT_MS });
 		const cpu1 = cpuSnapshot(env.helperPids);
 		rec.wallMs = r.wallMs;
 		if (r.code !== 0) {
@@ -456,14 +276,7 @@ async function measure(cfg, env) {
 			throw new Error(`SHA-256 ${digest} != expected ${body.sha256}`);
 		}
 		rec.sha = 'ok';
-		rec.ok = true;
-	} catch (err) {
-		rec.error = err instanceof Error ? err.message : String(err);
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-		liveTmpDir = null;
-	}
-	return rec;
+	});
 }
 
 // ---------------------------------------------------------------- phases
@@ -516,7 +329,7 @@ async function calibrate(env) {
 	const body = env.bodies.main;
 	const urlFor = (port) => `http://127.0.0.1:${port}/open-apis/im/v1/messages/${env.server.messageId}/resources/${body.key}?type=file`;
 	const curl = async (port, extra) => {
-		const r = await run(['curl', '-s', '-S', '-f', '-o', '/dev/null', '-H', `Authorization: Bearer ${env.token}`, '-w', '%{time_connect} %{time_starttransfer} %{time_total} %{size_download}', ...extra, urlFor(port)]);
+		const r = await run(['curl', '-s', '-S', '-f', '-o', '/dev/null', '-H', `Authorization: Bearer ${env.token}`, '-w', '%{time_connect} %{time_starttransfer} %{time_total} %{size_download}', ...extra, urlFor(port)], { timeoutMs: RUN_TIMEOUT_MS });
 		if (r.code !== 0) {
 			throw new Error(`calibration curl failed: ${r.stderr.trim()}`);
 		}
@@ -608,7 +421,7 @@ async function measureExtension(env, t0) {
 		plan.warmup = { fileKey: env.bodies.small.key, size: env.bodies.small.size };
 	}
 	const timeoutS = Math.round(240 + rounds.reduce((a, r) => a + r.reps, 0) * perDownloadS * 3);
-	await waitQuiet(env.helperPids);
+	await gate.wait(env.helperPids);
 	const cpu0 = cpuSnapshot(env.helperPids);
 	log(`[ext] starting the extension host (code-server or VS Code desktop) with ${rounds.map((r) => `${r.reps}× ${r.label}`).join(', ')}`);
 	const r = await run([process.execPath, RUNNER], {
@@ -934,22 +747,11 @@ function analysis(rows) {
 }
 
 function versions() {
-	const curl = spawnSync('curl', ['--version'], { encoding: 'utf8' });
 	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 	return {
 		node: process.version,
-		curl: curl.status === 0 ? curl.stdout.split('\n')[0].split(' ').slice(0, 2).join(' ') : 'not found',
+		curl: curlVersion(),
 		version: pkg.version,
-	};
-}
-
-function machine() {
-	const cpus = os.cpus();
-	return {
-		nproc: os.availableParallelism ? os.availableParallelism() : cpus.length,
-		cpu: cpus[0]?.model?.trim() ?? '?',
-		memGiB: os.totalmem() / 1024 ** 3,
-		os: `${os.type()} ${os.release()} ${os.arch()}`,
 	};
 }
 
@@ -1067,8 +869,7 @@ to its queue), writing them, \`fsync\`, closing and renaming the \`.part\` file,
 async function main() {
 	if (RENDER) {
 		records.push(...RENDER.records);
-		gateSpentMs = RENDER.gateS * 1000;
-		report({ ...RENDER.saved, versions: RENDER.versions, machine: RENDER.machine, date: RENDER.date });
+		report({ ...RENDER.saved, versions: RENDER.versions, machine: RENDER.machine, date: RENDER.date, gateS: RENDER.gateS });
 		return;
 	}
 	const t0 = Date.now();
@@ -1148,7 +949,7 @@ async function main() {
 		machine: machine(),
 		defaults: DEFAULTS,
 		haveGnuTime: HAVE_GNU_TIME,
-		gateS: gateSpentMs / 1000,
+		gateS: gate.spentMs() / 1000,
 		saved,
 		records,
 	};
@@ -1156,7 +957,7 @@ async function main() {
 	fs.mkdirSync(path.dirname(rawFile), { recursive: true });
 	fs.writeFileSync(rawFile, `${JSON.stringify(raw)}\n`);
 	log(`raw results: ${rawFile} (rewrite the report from them: node bench/download-bench.mjs --render ${rawFile})`);
-	report({ ...saved, versions: raw.versions, machine: raw.machine, date: raw.date });
+	report({ ...saved, versions: raw.versions, machine: raw.machine, date: raw.date, gateS: raw.gateS });
 }
 
 function report(saved) {
@@ -1165,7 +966,6 @@ function report(saved) {
 	const grid = sweepData(rows);
 	const full = {
 		...saved,
-		gateS: gateSpentMs / 1000,
 		ext,
 		rows,
 		mainTable: mainTable(rows, ext),

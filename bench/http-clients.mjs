@@ -28,22 +28,17 @@
 // to wall time because it is robust when the machine is shared; so is the CPU used by
 // *other* processes during each run (from /proc/stat), so contaminated figures are visible.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { cleanUpOnInterrupt, cpuSnapshot, curlVersion, detectGnuTime, fmt, HAVE_PROC, httpJson, log, machine, measureInTempDir, median, MiB, otherCores, parseGnuTime, quietGate, run, sha256File, startHelper, underGnuTime } from './support/measure.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const SERVER = path.join(HERE, 'support', 'range-server.mjs');
 const WORKER = path.join(HERE, 'support', 'client-worker.mjs');
-const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------- options
 
@@ -89,196 +84,34 @@ for (const client of CLIENTS) {
 }
 const IDLE_CONFIGS = CLIENTS.filter((c) => c !== 'curl').map((client) => ({ client, mode: 'idle' }));
 
-const HAVE_GNU_TIME = fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
-const HAVE_PROC = fs.existsSync('/proc/stat');
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
-
-// ---------------------------------------------------------------- helpers
-
-const log = (msg) => process.stderr.write(`${msg}\n`);
-const median = (xs) => {
-	const s = [...xs].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
-
-function startServer() {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [SERVER, '--size', String(SIZE)], { stdio: ['ignore', 'pipe', 'inherit'] });
-		let buf = '';
-		const onData = (d) => {
-			buf += d.toString();
-			const nl = buf.indexOf('\n');
-			if (nl >= 0) {
-				child.stdout.off('data', onData);
-				try {
-					resolve({ child, info: JSON.parse(buf.slice(0, nl)) });
-				} catch (err) {
-					reject(err instanceof Error ? err : new Error(String(err)));
-				}
-			}
-		};
-		child.stdout.on('data', onData);
-		child.once('exit', (code) => reject(new Error(`range-server exited early (${code})`)));
-		child.once('error', reject);
-	});
-}
-
-function getStats(port) {
-	return new Promise((resolve, reject) => {
-		http
-			.get({ host: '127.0.0.1', port, path: '/__stats', agent: false }, (res) => {
-				let body = '';
-				res.setEncoding('utf8');
-				res.on('data', (d) => (body += d));
-				res.on('end', () => resolve(JSON.parse(body)));
-				res.on('error', reject);
-			})
-			.on('error', reject);
-	});
-}
-
-/** Spawn argv, collect stdout/stderr, kill it (by its pid) on timeout. */
-function run(argv) {
-	return new Promise((resolve) => {
-		const t0 = process.hrtime.bigint();
-		const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-		liveChild = child;
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d) => (stdout += d));
-		child.stderr.on('data', (d) => (stderr += d));
-		const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			liveChild = null;
-			resolve({ code, signal, stdout, stderr, wallMs: Number(process.hrtime.bigint() - t0) / 1e6 });
-		});
-		child.on('error', (err) => {
-			clearTimeout(timer);
-			resolve({ code: -1, signal: null, stdout, stderr: `${stderr}${err.message}`, wallMs: NaN });
-		});
-	});
-}
-
-async function sha256File(file) {
-	const h = createHash('sha256');
-	await pipeline(fs.createReadStream(file, { highWaterMark: MiB }), h);
-	return h.digest('hex');
-}
-
-function parseGnuTime(text) {
-	const num = (re) => {
-		const m = re.exec(text);
-		return m ? Number(m[1]) : NaN;
-	};
-	return {
-		rssKiB: num(/Maximum resident set size \(kbytes\):\s*(\d+)/),
-		cpuS: num(/User time \(seconds\):\s*([\d.]+)/) + num(/System time \(seconds\):\s*([\d.]+)/),
-	};
-}
-
-// ---------------------------------------------------------------- CPU accounting (Linux)
-
-/** Busy CPU seconds summed over all CPUs since boot (everything but idle + iowait; steal counts as busy). */
-function systemBusyS() {
-	if (!HAVE_PROC) {
-		return NaN;
-	}
-	const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-	const total = f.reduce((a, b) => a + b, 0);
-	return (total - f[3] - f[4]) / CLK_TCK;
-}
-
-/** user+sys CPU seconds of one process (0 if unreadable). */
-function procCpuS(pid) {
-	try {
-		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14 (utime) and 15 (stime)
-	} catch {
-		return 0;
-	}
-}
-
-const selfCpuS = () => {
-	const u = process.cpuUsage();
-	return (u.user + u.system) / 1e6;
-};
-
-/** Snapshot for "CPU used by other processes" = system busy − server − harness − client. */
-function cpuSnapshot(serverPid) {
-	return { t: performance.now(), busy: systemBusyS(), server: procCpuS(serverPid), self: selfCpuS() };
-}
-
-function otherCores(a, b, clientCpuS) {
-	const secs = (b.t - a.t) / 1000;
-	const other = b.busy - a.busy - (b.server - a.server) - (b.self - a.self) - clientCpuS;
-	return Math.max(0, other) / secs;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let gateSpentMs = 0;
-
-/** Wait (bounded) until other processes use less than QUIET_CORES; returns the last sample. */
-async function waitQuiet(serverPid) {
-	if (!HAVE_PROC || GATE_MS <= 0) {
-		return NaN;
-	}
-	const start = performance.now();
-	let load = NaN;
-	for (;;) {
-		const a = cpuSnapshot(serverPid);
-		await sleep(500);
-		load = otherCores(a, cpuSnapshot(serverPid), 0);
-		const waited = performance.now() - start;
-		if (load < QUIET_CORES || waited >= GATE_MS || gateSpentMs + waited >= GATE_BUDGET_MS) {
-			gateSpentMs += Math.max(0, waited - 500);
-			return load;
-		}
-	}
-}
+const HAVE_GNU_TIME = detectGnuTime();
+const gate = quietGate({ quietCores: QUIET_CORES, gateMs: GATE_MS, budgetMs: GATE_BUDGET_MS });
 
 // ---------------------------------------------------------------- one run
 
-/** Temp dir of the run in progress, removed on Ctrl-C / SIGTERM too (1 GiB each). */
-let liveTmpDir = null;
 let liveServer = null;
-let liveChild = null;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-	process.on(sig, () => {
-		if (liveTmpDir) {
-			fs.rmSync(liveTmpDir, { recursive: true, force: true });
-		}
-		liveChild?.kill('SIGKILL');
-		liveServer?.kill('SIGTERM');
-		process.exit(130);
-	});
-}
+cleanUpOnInterrupt(() => (liveServer ? [liveServer] : []));
 
 async function measure(cfg, server, { hash }) {
 	const url = `http://127.0.0.1:${server.port}/data`;
-	const dir = fs.mkdtempSync(path.join(TMP, 'lark-http-bench-'));
-	liveTmpDir = dir;
-	const file = path.join(dir, 'body.bin');
-	const timeFile = path.join(dir, 'time.txt');
 	const rec = { ...cfg, ok: false, error: '', transferMs: NaN, wallMs: NaN, rssKiB: NaN, cpuS: NaN, loadMs: NaN, otherCores: NaN, preCores: NaN };
-	try {
+	return measureInTempDir(TMP, 'lark-http-bench-', rec, async (dir) => {
+		const file = path.join(dir, 'body.bin');
+		const timeFile = path.join(dir, 'time.txt');
 		const inner =
 			cfg.client === 'curl'
 				? ['curl', '-s', '-o', file, '-w', '%{http_code} %{size_download} %{time_total}', url]
 				: [process.execPath, WORKER, '--client', cfg.client, '--mode', cfg.mode, '--url', url, '--out', file, '--part', String(PART)];
-		const argv = HAVE_GNU_TIME ? ['/usr/bin/time', '-v', '-o', timeFile, ...inner] : inner;
+		const argv = underGnuTime(HAVE_GNU_TIME, timeFile, inner);
 
-		const before = cfg.mode === 'idle' ? null : await getStats(server.port);
+		const before = cfg.mode === 'idle' ? null : await httpJson(server.port, 'GET', '/__stats');
 		if (cfg.mode !== 'idle') {
-			rec.preCores = await waitQuiet(server.pid);
+			rec.preCores = await gate.wait([server.pid]);
 		}
-		const cpu0 = cpuSnapshot(server.pid);
-		const r = await run(argv);
-		const cpu1 = cpuSnapshot(server.pid);
-		const after = cfg.mode === 'idle' ? null : await getStats(server.port);
+		const cpu0 = cpuSnapshot([server.pid]);
+		const r = await run(argv, { timeoutMs: RUN_TIMEOUT_MS });
+		const cpu1 = cpuSnapshot([server.pid]);
+		const after = cfg.mode === 'idle' ? null : await httpJson(server.port, 'GET', '/__stats');
 		rec.wallMs = r.wallMs;
 		if (r.code !== 0) {
 			throw new Error(`exit ${r.code ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
@@ -322,14 +155,7 @@ async function measure(cfg, server, { hash }) {
 				}
 			}
 		}
-		rec.ok = true;
-	} catch (err) {
-		rec.error = err instanceof Error ? err.message : String(err);
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-		liveTmpDir = null;
-	}
-	return rec;
+	});
 }
 
 // ---------------------------------------------------------------- report
@@ -348,23 +174,12 @@ function versions() {
 			}
 		}
 	};
-	const curl = spawnSync('curl', ['--version'], { encoding: 'utf8' });
 	return {
 		node: process.version,
 		bundledUndici: process.versions.undici ?? '?',
 		undici: pkgVersion('undici'),
 		nodeFetch: pkgVersion('node-fetch'),
-		curl: curl.status === 0 ? curl.stdout.split('\n')[0].split(' ').slice(0, 2).join(' ') : 'not found',
-	};
-}
-
-function machine() {
-	const cpus = os.cpus();
-	return {
-		nproc: os.availableParallelism ? os.availableParallelism() : cpus.length,
-		cpu: cpus[0]?.model?.trim() ?? '?',
-		memGiB: os.totalmem() / 1024 ** 3,
-		os: `${os.type()} ${os.release()} ${os.arch()}`,
+		curl: curlVersion(),
 	};
 }
 
@@ -586,7 +401,7 @@ async function main() {
 	fs.mkdirSync(TMP, { recursive: true });
 	log(`HTTP client bench: ${fmt(SIZE / MiB)} MiB body, ${PART / MiB} MiB parts, ${REPS} reps, clients ${CLIENTS.join(',')}`);
 	log(`peak RSS via ${HAVE_GNU_TIME ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}; temp dir ${TMP}`);
-	const { child: serverProc, info } = await startServer();
+	const { child: serverProc, info } = await startHelper(SERVER, ['--size', String(SIZE)]);
 	liveServer = serverProc;
 	const server = { port: info.port, sha256: info.sha256, pid: serverProc.pid };
 	log(`server pid ${serverProc.pid} on 127.0.0.1:${info.port}, sha256 ${info.sha256}`);
@@ -646,7 +461,7 @@ async function main() {
 		machine: machine(),
 		sha256: info.sha256,
 		totalS: (Date.now() - t0) / 1000,
-		gateS: gateSpentMs / 1000,
+		gateS: gate.spentMs() / 1000,
 		reps: repsDone,
 		table: tbl,
 		errors,

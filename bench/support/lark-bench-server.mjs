@@ -24,6 +24,7 @@
 
 import http from 'node:http';
 import { BLOCK_SIZE, sha256Of, writeBody } from './generated-body.mjs';
+import { parseRange } from './range-header.mjs';
 import { performance } from 'node:perf_hooks';
 
 const APP_ID = 'cli_bench_app';
@@ -55,34 +56,6 @@ for (const spec of RESOURCE_ARGS) {
 	}
 	const size = Number(m[2]);
 	resources.set(m[1], { size, sha256: sha256Of(size), fileName: `${m[1].replace(/^file_/, '')}.bin` });
-}
-
-/** @returns {{start:number,end:number}|null|'invalid'} inclusive range, null = whole body */
-function parseRange(header, size) {
-	if (header === undefined) {
-		return null;
-	}
-	const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-	if (!m || (m[1] === '' && m[2] === '')) {
-		return 'invalid';
-	}
-	let start;
-	let end;
-	if (m[1] === '') {
-		const suffix = Number(m[2]);
-		if (suffix === 0) {
-			return 'invalid';
-		}
-		start = Math.max(0, size - suffix);
-		end = size - 1;
-	} else {
-		start = Number(m[1]);
-		end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-	}
-	if (start >= size || end < start) {
-		return 'invalid';
-	}
-	return { start, end };
 }
 
 /** Wall-clock ms with sub-ms resolution, comparable across processes on this machine. */

@@ -15,6 +15,7 @@
 
 import http from 'node:http';
 import { BLOCK_SIZE, SEED, sha256Of, writeBody } from './generated-body.mjs';
+import { parseRange } from './range-header.mjs';
 
 
 function arg(name, fallback) {
@@ -26,34 +27,6 @@ const SIZE = Number(arg('size', String(1024 * 1024 * 1024)));
 const PORT = Number(arg('port', '0'));
 if (!Number.isSafeInteger(SIZE) || SIZE <= 0) {
 	throw new Error(`bad --size ${arg('size')}`);
-}
-
-/** @returns {{start:number,end:number}|null|'invalid'} inclusive range, null = whole body */
-function parseRange(header) {
-	if (header === undefined) {
-		return null;
-	}
-	const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-	if (!m || (m[1] === '' && m[2] === '')) {
-		return 'invalid';
-	}
-	let start;
-	let end;
-	if (m[1] === '') {
-		const suffix = Number(m[2]);
-		if (suffix === 0) {
-			return 'invalid';
-		}
-		start = Math.max(0, SIZE - suffix);
-		end = SIZE - 1;
-	} else {
-		start = Number(m[1]);
-		end = m[2] === '' ? SIZE - 1 : Math.min(Number(m[2]), SIZE - 1);
-	}
-	if (start >= SIZE || end < start) {
-		return 'invalid';
-	}
-	return { start, end };
 }
 
 const stats = { dataConnections: 0, dataRequests: 0, bytesSent: 0, aborted: 0 };
@@ -77,7 +50,7 @@ const server = http.createServer((req, res) => {
 		stats.dataConnections++;
 	}
 	stats.dataRequests++;
-	const range = parseRange(req.headers.range);
+	const range = parseRange(req.headers.range, SIZE);
 	const common = {
 		'content-type': 'application/octet-stream',
 		'accept-ranges': 'bytes',

@@ -4,14 +4,14 @@ import type { Identity } from '../auth/tokenProvider';
 import { acquireFileLock } from '../util/fileLock';
 import type { ApiSession } from '../http/apiSession';
 import { formatRange } from './contentRange';
-import { DEFAULT_PROBE_SIZE, type DownloadOptions, type DownloadResult, type Target } from './downloadOptions';
+import { DEFAULT_PROBE_SIZE, type Destination, type DownloadOptions, type DownloadResult, type Target } from './downloadOptions';
 import { extensionOf } from './fileName';
 import { resolveInsideRoot, validateRelativeOutput } from './pathSafety';
 import { RangeSet } from './rangeSet';
 import { resourcePath, validateResourceRef, type ResourceRef } from './resource';
 import { inspectPriorState } from './priorState';
 import { readResumeRecord, resourceIdentity, resourceLockPath, resumeRecordPath } from './resumeState';
-import { Transfer } from './transfer';
+import { freshTransfer, resumeTransfer } from './transfer';
 
 export { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, DEFAULT_PROBE_SIZE, type DownloadOptions, type DownloadResult } from './downloadOptions';
 
@@ -95,19 +95,21 @@ export class DownloadEngine {
 			options.onEvent?.({ kind: 'finished', savedPath: prior.savedPath, sizeBytes: prior.sizeBytes });
 			return { savedPath: prior.savedPath, sizeBytes: prior.sizeBytes, identity: this.session.identity, resumedBytes: prior.sizeBytes };
 		}
+		const destination: Destination = { directory, recordPath, identity, requested };
 		if (prior.kind === 'resume') {
 			const record = prior.record;
-			const target: Target = { directory, fileName: record.fileName, partPath: path.join(directory, record.partName), recordPath, identity, requested };
-			const resumed = await new Transfer(this.session, ref, options, target).resume(record.total, new RangeSet(record.completed), {
+			const target: Target = { ...destination, fileName: record.fileName, partPath: path.join(directory, record.partName) };
+			const validators = {
 				...(record.validator === undefined ? {} : { etag: record.validator }),
 				...(record.lastModified === undefined ? {} : { lastModified: record.lastModified }),
-			});
+			};
+			const resumed = await resumeTransfer(this.session, ref, options, target, { total: record.total, validators }, new RangeSet(record.completed));
 			if (resumed !== 'changed') {
 				return resumed;
 			}
 			options.onEvent?.({ kind: 'restarted', cause: 'resource-changed', reason: 'The resource changed since the interrupted download; starting over.' });
 		}
-		return new Transfer(this.session, ref, options, { directory, fileName: '', partPath: '', recordPath, identity, requested }).fresh(output);
+		return freshTransfer(this.session, ref, options, destination, output);
 	}
 
 	/** The real folder files land in, refused if it lies outside the root. */

@@ -43,12 +43,18 @@ export interface DownloadResult {
 	resumedBytes: number;
 }
 
-/** Where one transfer writes: the folder, the final name, its .part and its resume record. */
-export interface Target {
+/** Where one download lands before its name is known: the folder, its resume record, and what was asked for. */
+export interface Destination {
 	directory: string;
+	recordPath: string;
+	/** The resource (resumeState.resourceIdentity). */
+	identity: string;
+	/** The --output asked for, null for a server-named file. */
+	requested: string | null;
+}
+
+/** Where one transfer writes once its name is claimed: also the final name and its .part. */
+export interface Target extends Destination {
 	fileName: string;
 	partPath: string;
-	recordPath: string;
-	identity: string;
-	requested: string | null;
 }

@@ -31,6 +31,43 @@ export function checkPartAnswer(response: HttpResponse, position: number, total:
 	return range.end - range.start + 1;
 }
 
+/**
+ * The probe's answer: 206 from byte 0, or a 200, not compressed. Returns the size it declares (a 200 may
+ * declare none) and its validators, which every later part must match.
+ */
+export function checkProbeAnswer(response: HttpResponse): { total: number | undefined; validators: Validators } {
+	assertIdentityEncoding(response);
+	const validators = validatorsOf(response);
+	if (response.status === 206) {
+		const range = parseContentRange(response.headers['content-range']);
+		if (range.start !== 0) {
+			throw new LarkError('protocol', `The first ranged response started at byte ${range.start}, not 0.`, { retryable: true });
+		}
+		return { total: checkedTotal(range.total), validators };
+	}
+	if (response.status === 200) {
+		const length = contentLength(response);
+		return { total: length === undefined ? undefined : checkedTotal(length), validators };
+	}
+	throw unexpectedStatus(response.status);
+}
+
+/**
+ * A whole-body answer: 200, not compressed, of the size the probe declared (if both say one). Returns the size
+ * it declares.
+ */
+export function checkWholeAnswer(response: HttpResponse, expectedTotal: number | undefined): number | undefined {
+	if (response.status !== 200) {
+		throw unexpectedStatus(response.status);
+	}
+	assertIdentityEncoding(response);
+	const length = contentLength(response);
+	if (expectedTotal !== undefined && length !== undefined && length !== expectedTotal) {
+		throw sizeChanged(expectedTotal, length);
+	}
+	return length;
+}
+
 /** Thrown inside the engine when a server answers a ranged request with the whole body. */
 export class RangeIgnored extends LarkError {
 	constructor() {

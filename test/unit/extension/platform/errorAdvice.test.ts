@@ -30,7 +30,7 @@ function inChinese(message: string, ...args: unknown[]): string {
 }
 
 function jsonResponse(status: number, body: unknown): Parameters<typeof errorFromResponse>[0] {
-	return { status, url: 'https://open.feishu.cn/open-apis/im/v1/messages/om_1/resources/file_1', headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(JSON.stringify(body))]) } as unknown as Parameters<typeof errorFromResponse>[0];
+	return { status, url: 'https://open.feishu.cn/open-apis/im/v1/messages/om_1/resources/file_1', headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(JSON.stringify(body))]) };
 }
 
 describe('error advice (what the extension tells a person about a failure)', () => {
