@@ -60,7 +60,8 @@ export type ErrorReason =
 	| 'path-blocked'
 	| 'too-many-open-files'
 	| 'disk-error'
-	| 'manifest-unreadable';
+	| 'manifest-unreadable'
+	| 'manifest-busy';
 
 /** Values a front end puts into its own sentence for a reason (a file name, the missing scopes, a time). */
 export type ErrorParams = Readonly<Record<string, string | number>>;

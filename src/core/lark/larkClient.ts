@@ -116,7 +116,7 @@ export class LarkClient {
 	async getMessage(messageId: string, signal?: AbortSignal): Promise<MessageWithChildren> {
 		const id = messageId.trim();
 		if (!id.startsWith('om_') || id.length <= 3) {
-			throw new LarkError('validation', `Invalid message id ${JSON.stringify(messageId)}: it must start with om_.`);
+			throw new LarkError('validation', `Invalid message id ${JSON.stringify(messageId)}: it must start with om_.`, { reason: 'bad-message-id' });
 		}
 		const items = await this.fetchMessageItems(id, signal);
 		let topItems = items;

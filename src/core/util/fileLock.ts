@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import { LarkError } from '../errors';
+import { LarkError, type ErrorReason } from '../errors';
 import { readJsonFile } from './readJsonFile';
 import { sleep } from './sleep';
+
+const UNREADABLE_LOCK_AGE_MS = 5000;
 
 /**
  * A lock between processes: a lock file created exclusively, holding the owner's pid and host. A lock whose
@@ -22,6 +24,8 @@ export interface LockOptions {
 	waitMs?: number;
 	/** The "busy" hint. */
 	hint?: string;
+	/** The "busy" reason, for a front end's words (default `busy`: a download of the same resource). */
+	reason?: ErrorReason;
 }
 
 interface Owner {
@@ -36,13 +40,23 @@ export async function acquireFileLock(lockPath: string, options: LockOptions): P
 			return { release: () => fs.rm(lockPath, { force: true }) };
 		}
 		const owner = await readOwner(lockPath);
-		if (owner === undefined || !isAlive(owner)) {
+		if (owner === undefined) {
+			// Gone or unreadable: released (and maybe taken again) since our attempt, or planted. Ours are written
+			// whole, so only an old unreadable one is removed — never a new owner's lock that a race made look missing.
+			if (await isOldUnreadable(lockPath)) {
+				await fs.rm(lockPath, { force: true });
+			} else {
+				await sleep(20);
+			}
+			continue;
+		}
+		if (!isAlive(owner)) {
 			await fs.rm(lockPath, { force: true }); // stale: its process is gone
 			continue;
 		}
 		if (Date.now() >= deadline) {
 			throw new LarkError('io', `${options.what} is busy: another run (process ${owner.pid}) is using it.`, {
-				reason: 'busy',
+				reason: options.reason ?? 'busy',
 				params: { pid: owner.pid },
 				hint: options.hint ?? 'Wait for the other run to finish, then try again.',
 			});
@@ -68,7 +82,13 @@ async function tryCreate(lockPath: string): Promise<boolean> {
 	}
 }
 
-/** The lock's owner; undefined for an unreadable lock, which is not one of ours and so treated as stale. */
+/** An unreadable lock older than any write of ours could take: planted or corrupt, so not a live owner's. */
+async function isOldUnreadable(lockPath: string): Promise<boolean> {
+	const stat = await fs.lstat(lockPath).catch(() => undefined);
+	return stat !== undefined && Date.now() - stat.mtimeMs > UNREADABLE_LOCK_AGE_MS && (await readOwner(lockPath)) === undefined;
+}
+
+/** The lock's owner; undefined when it is gone or unreadable. */
 async function readOwner(lockPath: string): Promise<Owner | undefined> {
 	const value = (await readJsonFile(lockPath, 4096)) as Partial<Owner> | undefined;
 	return typeof value?.pid === 'number' && typeof value.host === 'string' ? { pid: value.pid, host: value.host } : undefined;

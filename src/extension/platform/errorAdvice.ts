@@ -139,6 +139,8 @@ function reasonAdvice(reason: ErrorReason, failure: LarkError): ErrorAdvice {
 			return again(vscode.l10n.t('Too many files are open. Close some programs and try again.'));
 		case 'disk-error':
 			return again(vscode.l10n.t('The disk reported an error. Check the disk, then try again.'));
+		case 'manifest-busy':
+			return again(vscode.l10n.t('Another window or run is updating the download record right now. Try again in a moment.'));
 		case 'manifest-unreadable':
 			return once(vscode.l10n.t('The download record (.lark-manifest.json) in the download folder cannot be read. Move it aside to start a new record.'));
 	}
