@@ -11,13 +11,20 @@ export const MANIFEST_FILE_NAME = '.lark-manifest.json';
 export const MANIFEST_FORMAT = 'lark-downloader-manifest';
 export const MANIFEST_VERSION = 1;
 
-export interface ManifestChat {
-	name?: string;
+/** Where a sync of a chat stands. */
+export interface SyncCursor {
 	/** Create time of the newest message a sync fully handled. */
 	syncedThrough?: string;
-	lastSyncAt?: string;
 	/** Messages whose attachments failed or were not reached: the next sync retries them. */
 	pendingMessageIds?: string[];
+}
+
+/** A chat's unfiltered sync cursor, and one per filter (a sync of only images must not hide older files). */
+export interface ManifestChat extends SyncCursor {
+	name?: string;
+	lastSyncAt?: string;
+	/** Keyed by the filter, e.g. `kinds=image;senders=ou_1`. */
+	filteredSyncs?: Record<string, SyncCursor>;
 }
 
 export interface ManifestResource {
@@ -141,12 +148,29 @@ export function parseChat(value: unknown): ManifestChat | undefined {
 	if (!isObject(value)) {
 		return undefined;
 	}
-	const pending = Array.isArray(value.pendingMessageIds) ? [...new Set(value.pendingMessageIds.filter(isId))] : undefined;
+	let filtered: Record<string, SyncCursor> | undefined;
+	if (isObject(value.filteredSyncs)) {
+		filtered = nullMap<SyncCursor>();
+		for (const [key, cursor] of sortedEntries(value.filteredSyncs)) {
+			if (key !== '' && key.length <= 1000 && !CONTROL_CHARS.test(key) && isObject(cursor)) {
+				filtered[key] = parseCursor(cursor);
+			}
+		}
+	}
+	const cursor = parseCursor(value);
 	return withoutUndefined<ManifestChat>({
 		name: text(value.name),
-		syncedThrough: isTime(value.syncedThrough) ? value.syncedThrough : undefined,
+		syncedThrough: cursor.syncedThrough,
+		pendingMessageIds: cursor.pendingMessageIds,
 		lastSyncAt: isTime(value.lastSyncAt) ? value.lastSyncAt : undefined,
-		pendingMessageIds: pending,
+		filteredSyncs: filtered,
+	});
+}
+
+function parseCursor(value: Record<string, unknown>): SyncCursor {
+	return withoutUndefined<SyncCursor>({
+		syncedThrough: isTime(value.syncedThrough) ? value.syncedThrough : undefined,
+		pendingMessageIds: Array.isArray(value.pendingMessageIds) ? [...new Set(value.pendingMessageIds.filter(isId))] : undefined,
 	});
 }
 

@@ -17,6 +17,10 @@ export interface BulkOptions {
 	/** Each attachment's path under `root`, known before its first request (see core/naming). */
 	outputFor?: (attachment: Attachment) => string | undefined;
 	onConflict?: ConflictPolicy;
+	/** A policy for one attachment instead of `onConflict` (e.g. keep a user's edited file: `rename`). */
+	onConflictFor?: (attachment: Attachment) => ConflictPolicy | undefined;
+	/** Runs after each file is saved and before it counts as saved (recording it, say); a throw fails the item. */
+	afterSave?: (saved: SavedItem) => Promise<void>;
 	/** Attachments downloaded at the same time (default 3). */
 	concurrency?: number;
 	/** Ranged parts fetched at once within one attachment (the engine's own concurrency). */
@@ -85,14 +89,16 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 			const result = await engine.download(ref, {
 				root: options.root,
 				...(output === undefined ? { directory: options.directory } : { output }),
-				onConflict: options.onConflict,
+				onConflict: options.onConflictFor?.(attachment) ?? options.onConflict,
 				savedThisRun,
 				partSize: options.partSize,
 				concurrency: options.partConcurrency,
 				signal,
 				onEvent: (event) => tracker.onDownloadEvent(index, event),
 			});
-			return { status: 'saved', attachment, savedPath: result.savedPath, sizeBytes: result.sizeBytes };
+			const saved: SavedItem = { status: 'saved', attachment, savedPath: result.savedPath, sizeBytes: result.sizeBytes };
+			await options.afterSave?.(saved);
+			return saved;
 		} catch (error) {
 			const failure = toLarkError(error, signal);
 			const refusal = knownRefusal(attachment, failure);
