@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ConflictPolicy } from '../../core/download/commitFile';
+import { intactDownload, recordDownload } from '../../core/app/recordDownload';
 import { DownloadEngine } from '../../core/download/downloadEngine';
 import { validateRelativeOutput } from '../../core/download/pathSafety';
 import { validateResourceRef } from '../../core/download/resource';
@@ -9,7 +10,7 @@ import { printSuccess } from '../output';
 import { createProgressRenderer } from '../progressRenderer';
 import { describeDryRun } from '../../core/app/dryRun';
 
-export const DOWNLOAD_USAGE = 'lark-dl download --message-id om_… --file-key KEY --type image|file [--output PATH] [--as auto|user|bot] [--dry-run] [--on-conflict rename|overwrite|fail] [--part-size BYTES] [--concurrency N]';
+export const DOWNLOAD_USAGE = 'lark-dl download --message-id om_… --file-key KEY --type image|file [--output PATH] [--as auto|user|bot] [--dry-run] [--force] [--on-conflict rename|overwrite|fail] [--part-size BYTES] [--concurrency N]';
 
 export function parseConflictPolicy(value: string | undefined): ConflictPolicy {
 	const policy = (value ?? 'rename').trim();
@@ -42,6 +43,7 @@ export async function runDownload(args: string[], context: CliContext): Promise<
 			output: { type: 'string' },
 			as: { type: 'string' },
 			'dry-run': { type: 'boolean' },
+			force: { type: 'boolean' },
 			'on-conflict': { type: 'string' },
 			'part-size': { type: 'string' },
 			concurrency: { type: 'string' },
@@ -72,8 +74,16 @@ export async function runDownload(args: string[], context: CliContext): Promise<
 			printSuccess(context.io, { ok: true, ...describeDryRun(plan) });
 			return 0;
 		}
+		// The folder's record says whether this resource is here already: reported, not copied again as "(1)".
+		const already = values.force === true ? undefined : await intactDownload(context.cwd, ref);
+		if (already !== undefined) {
+			context.io.stderr.write(`Already downloaded: ${already.absolutePath} (use --force to download it again).\n`);
+			printSuccess(context.io, { ok: true, data: { saved_path: already.absolutePath, size_bytes: already.entry.size, sha256: already.entry.sha256, already_downloaded: true } });
+			return 0;
+		}
 		const result = await engine.download(ref, options);
-		printSuccess(context.io, { ok: true, identity: result.identity, data: { saved_path: result.savedPath, size_bytes: result.sizeBytes } });
+		const recorded = await recordDownload(context.cwd, ref, result, { keepDuplicates: true, signal: context.signal });
+		printSuccess(context.io, { ok: true, identity: result.identity, data: { saved_path: recorded.savedPath, size_bytes: result.sizeBytes } });
 		return 0;
 	} finally {
 		await session.http.close();

@@ -4,6 +4,8 @@ import { CHATS_USAGE, runChats } from './chats';
 import { DOWNLOAD_USAGE, runDownload } from './download';
 import { DOWNLOAD_ALL_USAGE, runDownloadAll } from './downloadAll';
 import { MESSAGES_USAGE, runMessages } from './messages';
+import { runSync, SYNC_USAGE } from './sync';
+import { runVerify, VERIFY_USAGE } from './verify';
 
 export type Command = (args: string[], context: CliContext) => Promise<number>;
 
@@ -13,6 +15,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 	chats: runChats,
 	messages: runMessages,
 	'download-all': runDownloadAll,
+	sync: runSync,
+	verify: runVerify,
 	auth: runAuth,
 };
 
@@ -21,5 +25,7 @@ export const USAGE_LINES: readonly string[] = [
 	CHATS_USAGE,
 	MESSAGES_USAGE,
 	DOWNLOAD_ALL_USAGE,
+	SYNC_USAGE,
+	VERIFY_USAGE,
 	...AUTH_USAGE_LINES,
 ];

@@ -35,9 +35,12 @@ export async function downloadIntoArchive(engine: Pick<DownloadEngine, 'download
 	if (options.confirm !== undefined && !(await options.confirm(plan))) {
 		return { plan };
 	}
+	// Asked only when the template needs it (the CLI asks Lark): the record then keeps the chat's id alone.
 	const names = new Map<string, string | undefined>();
-	for (const chatId of new Set(messages.map((message) => message.chatId))) {
-		names.set(chatId, await options.chatNameOf(chatId));
+	if (options.template.tokens.has('chat')) {
+		for (const chatId of new Set(messages.map((message) => message.chatId))) {
+			names.set(chatId, await options.chatNameOf(chatId));
+		}
 	}
 	const known = (chatId: string): Promise<string | undefined> => Promise.resolve(names.get(chatId));
 	const naming = await namingOf(options.template, messages, known, options.folder);

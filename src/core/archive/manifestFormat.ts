@@ -161,8 +161,8 @@ export function parseChat(value: unknown): ManifestChat | undefined {
 	return withoutUndefined<ManifestChat>({
 		name: text(value.name),
 		syncedThrough: cursor.syncedThrough,
-		pendingMessageIds: cursor.pendingMessageIds,
 		lastSyncAt: isTime(value.lastSyncAt) ? value.lastSyncAt : undefined,
+		pendingMessageIds: cursor.pendingMessageIds,
 		filteredSyncs: filtered,
 	});
 }

@@ -136,7 +136,7 @@ describe('lark-dl auth login / status / logout (the built CLI)', () => {
 		const pasted = server.issueUserToken();
 		assert.equal((await cli(downloadArgs(), { LARK_USER_ACCESS_TOKEN: pasted })).status, 0);
 		assert.equal(server.resourceRequests()[0]?.headers.authorization, `Bearer ${accessToken}`);
-		const bot = await cli([...downloadArgs(), '--as', 'bot']);
+		const bot = await cli([...downloadArgs(), '--as', 'bot', '--force']);
 		assert.equal(stdoutOf(bot).identity, 'bot');
 	});
 
@@ -152,7 +152,10 @@ describe('lark-dl auth login / status / logout (the built CLI)', () => {
 		if (process.platform !== 'win32') {
 			assert.equal((await fs.stat(tokenFile.path)).mode & 0o777, 0o600);
 		}
-		assert.equal((await cli(downloadArgs())).status, 0);
+		const firstRun = server.resourceRequests().length;
+		assert.equal((await cli([...downloadArgs(), '--force'])).status, 0);
+		assert.ok(server.resourceRequests().length > firstRun, 'downloaded again (--force)');
+		assert.equal(server.resourceRequests().at(-1)?.headers.authorization, server.resourceRequests()[0]?.headers.authorization, 'with the saved token');
 		assert.equal(tokenRequests().length, 1, 'the saved token is used, no second refresh');
 		assertNoTokens(result);
 	});

@@ -43,7 +43,7 @@ describe('lark-dl download (the built CLI)', () => {
 		const saved = path.join(work.dir, '合同.pdf');
 		assert.deepEqual(JSON.parse(result.stdout), { ok: true, identity: 'bot', data: { saved_path: saved, size_bytes: resource.data.length } });
 		assert.equal(await sha256File(saved), sha256(resource.data));
-		assert.deepEqual(await listFiles(work.dir), ['合同.pdf'], 'the UTF-8 name on disk, nothing else');
+		assert.deepEqual(await listFiles(work.dir), ['.lark-manifest.json', '合同.pdf'], 'the UTF-8 name on disk and the folder\'s download record, nothing else');
 	});
 
 	it('--as auto uses the user token when there is one, and reports it', async () => {
@@ -84,7 +84,7 @@ describe('lark-dl download (the built CLI)', () => {
 		['type audio', ['download', '--message-id', 'om_1', '--file-key', 'k', '--type', 'audio']],
 		['an absolute --output', ['download', '--message-id', 'om_1', '--file-key', 'k', '--type', 'file', '--output', '/tmp/x.bin']],
 		['a .. --output', ['download', '--message-id', 'om_1', '--file-key', 'k', '--type', 'file', '--output', '../x.bin']],
-		['an unknown flag', ['download', '--message-id', 'om_1', '--file-key', 'k', '--type', 'file', '--force']],
+		['an unknown flag', ['download', '--message-id', 'om_1', '--file-key', 'k', '--type', 'file', '--skip-existing']],
 		['a bad --on-conflict', ['download', '--message-id', 'om_1', '--file-key', 'k', '--type', 'file', '--on-conflict', 'skip']],
 		['a bad --as', ['download', '--message-id', 'om_1', '--file-key', 'k', '--type', 'file', '--as', 'admin']],
 	];
@@ -216,7 +216,7 @@ describe('lark-dl download (the built CLI)', () => {
 		const again = server.resourceRequests().slice(before).map((r) => r.headers.range);
 		const stalledStart = 128 * KiB + 2 * part;
 		assert.deepEqual(again, [`bytes=${stalledStart}-${stalledStart + part - 1}`, `bytes=${stalledStart + part}-${resource.data.length - 1}`]);
-		assert.deepEqual(await listFiles(work.dir), ['合同.pdf']);
+		assert.deepEqual(await listFiles(work.dir), ['.lark-manifest.json', '合同.pdf']);
 	});
 
 	for (const [moment, ignoreRange] of [['during the first answer', false], ['during a whole-body download (the server ignores Range)', true]] as const) {
@@ -233,7 +233,7 @@ describe('lark-dl download (the built CLI)', () => {
 			const rerun = await runCli(baseArgs(), { cwd: work.dir, env });
 			assert.equal(rerun.status, 0, rerun.stderr);
 			assert.equal(await sha256File(path.join(work.dir, '合同.pdf')), sha256(resource.data));
-			assert.deepEqual(await listFiles(work.dir), ['合同.pdf'], 'no "合同 (1).pdf", no stale .part, record or lock');
+			assert.deepEqual(await listFiles(work.dir), ['.lark-manifest.json', '合同.pdf'], 'no "合同 (1).pdf", no stale .part, resume record or lock');
 		});
 	}
 });

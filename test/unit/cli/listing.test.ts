@@ -145,7 +145,11 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 		['an absolute --into', ['download-all', '--chat-id', 'oc_1', '--into', '/tmp']],
 		['--concurrency 0', ['download-all', '--chat-id', 'oc_1', '--concurrency', '0']],
 		['a bad --on-conflict', ['download-all', '--chat-id', 'oc_1', '--on-conflict', 'skip']],
-		['an unknown flag', ['download-all', '--chat-id', 'oc_1', '--force']],
+		['an unknown flag', ['download-all', '--chat-id', 'oc_1', '--skip-existing']],
+		['a bad --kinds', ['download-all', '--chat-id', 'oc_1', '--kinds', 'image,sticker']],
+		['a bad --sender', ['download-all', '--chat-id', 'oc_1', '--sender', 'alice']],
+		['sync without --chat-id', ['sync', '--into', 'x']],
+		['sync with a bad --kinds', ['sync', '--chat-id', 'oc_1', '--kinds', '']],
 	];
 	for (const [title, args] of invalid) {
 		it(`refuses ${title} with a validation error before any request`, async () => {
@@ -206,7 +210,7 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 			const out = await summaryOf(['download-all', '--chat-id', IDS.financeChat], 0);
 			assert.deepEqual(out.data.saved.map((s) => path.relative(work.dir, s.saved_path)), [path.join('Finance', '季度报告 (Q2).pdf')]);
 			await assertBytes(out.data.saved);
-			assert.deepEqual(await listFiles(work.dir), [path.join('Finance', '季度报告 (Q2).pdf')]);
+			assert.deepEqual(await listFiles(work.dir), ['.lark-manifest.json', path.join('Finance', '季度报告 (Q2).pdf')]);
 		});
 
 		it('--name-template: date, time and sender name nameless images; a bad template is refused before any request', async () => {
