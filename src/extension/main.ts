@@ -8,6 +8,7 @@ import { CHATS_VIEW_ID, ContextKeys, LOG_CHANNEL_NAME, PREVIEW_SCHEME } from './
 import { Logger } from './platform/logger';
 import { DownloadService } from './services/downloadService';
 import { LarkConnection } from './services/larkConnection';
+import { downloadFolders } from './services/workspaceTarget';
 import { CredentialStore } from './storage/credentialStore';
 import { DownloadIndex } from './storage/downloadIndex';
 import { Settings } from './storage/settings';
@@ -20,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const logger = new Logger(LOG_CHANNEL_NAME);
 	const settings = new Settings();
 	const credentials = new CredentialStore(context.secrets);
-	const index = new DownloadIndex(context.workspaceState);
+	const index = new DownloadIndex(context.workspaceState, () => downloadFolders(settings));
 	const sessions = new UserSessionStore(context.secrets);
 	const http = new HttpClient();
 	const auth = new LarkAuthenticationProvider(sessions, credentials, settings, http, logger);
@@ -43,6 +44,13 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 		{ dispose: () => void http.close() },
 		vscode.authentication.registerAuthenticationProvider(LARK_AUTH_PROVIDER_ID, 'Lark', auth, { supportsMultipleAccounts: false }),
 		vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
+		vscode.workspace.onDidChangeWorkspaceFolders(() => index.watch()),
+		vscode.workspace.onDidGrantWorkspaceTrust(() => index.watch()),
+		vscode.workspace.onDidChangeConfiguration((event) => {
+			if (event.affectsConfiguration('larkDownloader.downloadFolder')) {
+				index.watch();
+			}
+		}),
 		connection.onDidChange(() => {
 			void updateSignedIn();
 			model.refresh();

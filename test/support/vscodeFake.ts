@@ -45,12 +45,23 @@ export const workspace = {
 		inspect: <T>(key: string) => ({ globalValue: workspace.settings[`${section}.${key}`] as T | undefined, defaultValue: undefined }),
 	}),
 	onDidChangeConfiguration: () => ({ dispose: () => undefined }),
+	/** Watchers created (the tests drive reloads themselves). */
+	watchers: 0,
+	createFileSystemWatcher: () => {
+		workspace.watchers++;
+		const none = () => ({ dispose: () => undefined });
+		return { onDidCreate: none, onDidChange: none, onDidDelete: none, dispose: () => undefined };
+	},
 	asRelativePath: (file: string | { fsPath: string }): string => {
 		const fsPath = typeof file === 'string' ? file : file.fsPath;
 		const root = workspace.workspaceFolders?.find((f) => fsPath.startsWith(`${f.uri.fsPath}/`));
 		return root === undefined ? fsPath : fsPath.slice(root.uri.fsPath.length + 1);
 	},
 };
+
+export class RelativePattern {
+	constructor(readonly base: unknown, readonly pattern: string) {}
+}
 
 export const ProgressLocation = { Notification: 15, Window: 10 } as const;
 
@@ -70,6 +81,13 @@ export const window = {
 	showWarningMessage: (message: string): Promise<string | undefined> => {
 		window.warnings.push(message);
 		return Promise.resolve(window.answer);
+	},
+	/** Every information message with its buttons, and the button the test clicks (undefined: dismissed). */
+	infos: [] as { message: string; items: string[] }[],
+	infoChoice: undefined as string | undefined,
+	showInformationMessage: (message: string, ...items: string[]): Promise<string | undefined> => {
+		window.infos.push({ message, items });
+		return Promise.resolve(window.infoChoice);
 	},
 	/** Every error message with its buttons, and the button the test clicks (undefined: dismissed). */
 	errors: [] as { message: string; items: string[] }[],
@@ -120,6 +138,9 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			window.answer = undefined;
 			window.progress = [];
 			window.errors = [];
+			window.infos = [];
+			window.infoChoice = undefined;
+			workspace.watchers = 0;
 			window.errorChoice = undefined;
 			commands.executed = [];
 		},

@@ -6,8 +6,10 @@ import { promptForResource } from './resourcePrompts';
 /** Lark: Download Message Resource… — the seed command in the palette. Returns the saved path. */
 export async function downloadResource(context: CommandContext, args: DownloadResourceArgs = {}): Promise<string> {
 	const { ref, output } = await promptForResource(args, vscode.l10n.t('Lark: Download Message Resource'));
-	const uri = await context.downloads.download({ ref, output });
-	offerOpen(uri);
+	const { uri, alreadyThere } = await context.downloads.download({ ref, output });
+	if (!alreadyThere) {
+		offerOpen(uri);
+	}
 	return uri.fsPath;
 }
 

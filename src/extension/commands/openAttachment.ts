@@ -11,7 +11,7 @@ export async function openAttachment(context: CommandContext, node?: TreeNode): 
 		throw new LocalizedError('validation', notDownloadableText(attachment));
 	}
 	const uri = (await context.index.find(attachment.messageId, attachment.key))
-		?? (await context.downloads.download({ ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType }, listed: { chat, message, attachment }, label: attachment.name ?? attachment.key }));
+		?? (await context.downloads.download({ ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType }, listed: { chat, message, attachment }, label: attachment.name ?? attachment.key })).uri;
 	await vscode.commands.executeCommand('vscode.open', uri);
 }
 

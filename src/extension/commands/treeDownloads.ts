@@ -16,12 +16,14 @@ export async function downloadAttachment(context: CommandContext, node?: TreeNod
 	if (!attachment.downloadable) {
 		throw new LocalizedError('validation', notDownloadableText(attachment));
 	}
-	const uri = await context.downloads.download({
+	const { uri, alreadyThere } = await context.downloads.download({
 		ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType },
 		listed: { chat, message, attachment },
 		label: attachment.name ?? attachment.key,
 	});
-	offerOpen(uri);
+	if (!alreadyThere) {
+		offerOpen(uri);
+	}
 	return uri.fsPath;
 }
 

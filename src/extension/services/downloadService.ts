@@ -1,6 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { bulkDownload, type BulkSummary } from '../../core/bulk/bulkDownload';
+import { downloadIntoArchive } from '../../core/app/archiveDownload';
+import type { AttachmentFilter } from '../../core/app/archivePlan';
+import type { ArchiveSummary } from '../../core/app/archiveRun';
+import { intactDownload, provenanceOf, recordDownload } from '../../core/app/recordDownload';
+import type { BulkItemResult } from '../../core/bulk/bulkDownload';
 import type { ConflictPolicy } from '../../core/download/commitFile';
 import type { DownloadResult } from '../../core/download/downloadEngine';
 import type { ResourceRef } from '../../core/download/resource';
@@ -17,8 +21,20 @@ import { progressText } from '../platform/progressText';
 import type { DownloadIndex } from '../storage/downloadIndex';
 import type { Settings } from '../storage/settings';
 import type { LarkConnection } from './larkConnection';
-import { resolveDownloadTarget, type DownloadTarget } from './workspaceTarget';
+import { downloadFolderOf, resolveDownloadTarget, type DownloadTarget } from './workspaceTarget';
 import { LocalizedError } from '../platform/errorAdvice';
+
+/** Where the file is, and whether it was there already (the user chose Open instead of Download Again). */
+export interface DownloadOutcome {
+	uri: vscode.Uri;
+	alreadyThere: boolean;
+}
+
+/** What a bulk download fetches: only some kinds or senders; `force` fetches what the folder has again. */
+export interface BulkChoice {
+	filter?: AttachmentFilter;
+	force?: boolean;
+}
 
 export interface SingleDownloadRequest {
 	ref: ResourceRef;
@@ -51,8 +67,30 @@ export class DownloadService {
 		this.cancelAllController = new AbortController();
 	}
 
-	async download(request: SingleDownloadRequest): Promise<vscode.Uri> {
+	async download(request: SingleDownloadRequest): Promise<DownloadOutcome> {
 		const target = await resolveDownloadTarget(this.settings);
+		const existing = await intactDownload(downloadFolderOf(target), request.ref);
+		if (existing !== undefined && !(await this.askDownloadAgain(existing.absolutePath))) {
+			return { uri: vscode.Uri.file(existing.absolutePath), alreadyThere: true };
+		}
+		return { uri: await this.downloadNew(request, target), alreadyThere: false };
+	}
+
+	/** "Open" (false) or "Download Again" (true) for a file the folder already has; dismissing cancels. */
+	private async askDownloadAgain(file: string): Promise<boolean> {
+		const open = vscode.l10n.t('Open');
+		const again = vscode.l10n.t('Download Again');
+		const choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} is already downloaded.', vscode.workspace.asRelativePath(file)), open, again);
+		if (choice === undefined) {
+			throw new vscode.CancellationError();
+		}
+		if (choice === open) {
+			await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+		}
+		return choice === again;
+	}
+
+	private async downloadNew(request: SingleDownloadRequest, target: DownloadTarget): Promise<vscode.Uri> {
 		const listed = request.listed;
 		const named: SingleDownloadRequest = listed === undefined ? request : { ...request, output: (await this.naming(target, [listed.message], listed.chat)).outputFor(listed.attachment) };
 		const setting = this.settings.conflictPolicy(target.folder.uri);
@@ -76,23 +114,29 @@ export class DownloadService {
 		}
 	}
 
-	/** Downloads every attachment of `messages` (listed in `chat`) under the name template, with one progress. */
-	async downloadMany(messages: readonly Message[], title: string, chat: Chat): Promise<BulkSummary> {
+	/**
+	 * Downloads the attachments of `messages` (listed in `chat`) that the download folder does not have yet, under
+	 * the name template, with one progress; each saved file is recorded in the folder's manifest.
+	 */
+	async downloadMany(messages: readonly Message[], title: string, chat: Chat, choice: BulkChoice = {}): Promise<ArchiveSummary> {
 		const connection = await this.connection.require();
 		const target = await resolveDownloadTarget(this.settings);
-		const naming = await this.naming(target, messages, chat);
-		const attachments = messages.flatMap((message) => message.attachments);
 		const setting = this.settings.conflictPolicy(target.folder.uri);
-		const policy: ConflictPolicy = setting === 'ask' ? await this.askConflict(vscode.l10n.t('Some of these files may already exist.')) : setting;
-		this.logger.info('download', `${title}: ${attachments.length} attachment(s) into ${path.join(target.root, target.directory)}`);
+		this.logger.info('download', `${title}: ${messages.length} message(s) into ${downloadFolderOf(target)}`);
 		const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
 			const abort = abortSignalFrom(token, this.cancelAllController.signal);
 			let reported = 0;
 			try {
-				return await bulkDownload(connection.engine, attachments, {
+				const { summary: done } = await downloadIntoArchive(connection.engine, messages, {
 					root: target.root,
-					outputFor: naming.outputFor,
-					onConflict: policy,
+					folder: target.directory,
+					template: this.nameTemplate(target),
+					chatNameOf: () => Promise.resolve(chat.name),
+					...(choice.filter === undefined ? {} : { filter: choice.filter }),
+					force: choice.force === true,
+					// "ask" cannot ask per file in a bulk run: files the folder already has are skipped, a name taken by
+					// another file gets a number.
+					onConflict: setting === 'ask' ? 'rename' : setting,
 					concurrency: this.settings.concurrency(),
 					partConcurrency: this.settings.partConcurrency(),
 					partSize: this.settings.partSizeBytes(),
@@ -114,12 +158,17 @@ export class DownloadService {
 						reported = Math.max(reported, percent);
 					},
 				});
+				return done;
 			} finally {
 				abort.dispose();
 			}
 		});
-		for (const failure of summary.failed) {
+		await this.index.reload();
+		for (const failure of summary?.failed ?? []) {
 			this.logger.warn('download', `${failure.attachment.messageId}/${failure.attachment.key} failed: ${failure.error.type}: ${failure.error.message}`);
+		}
+		if (summary === undefined) {
+			throw new vscode.CancellationError();
 		}
 		return summary;
 	}
@@ -144,10 +193,15 @@ export class DownloadService {
 				abort.dispose();
 			}
 		});
-		const uri = vscode.Uri.file(result.savedPath);
-		await this.index.record(request.ref.messageId, request.ref.fileKey, uri);
+		const listed = request.listed;
+		// The user asked for this very file: it is recorded, never swapped for an identical one elsewhere.
+		await recordDownload(downloadFolderOf(target), request.ref, result, {
+			keepDuplicates: true,
+			...(listed === undefined ? {} : { provenance: provenanceOf(listed.message, listed.attachment, listed.chat.name) }),
+		});
+		await this.index.reload();
 		this.logger.info('download', `Saved ${request.ref.messageId}/${request.ref.fileKey} as ${result.savedPath} (${result.sizeBytes} bytes as ${result.identity}${result.resumedBytes > 0 ? `, resumed at ${result.resumedBytes}` : ''})`);
-		return uri;
+		return vscode.Uri.file(result.savedPath);
 	}
 
 	/** The name template of the target's folder over these messages, listed in `chat`. */
@@ -168,10 +222,8 @@ export class DownloadService {
 		}
 	}
 
-	private async recordResult(result: BulkSummary['saved'][number] | BulkSummary['failed'][number] | BulkSummary['skipped'][number]): Promise<void> {
-		if (result.status === 'saved') {
-			await this.index.record(result.attachment.messageId, result.attachment.key, vscode.Uri.file(result.savedPath));
-		} else if (result.status === 'skipped' && result.attachment.downloadable) {
+	private async recordResult(result: BulkItemResult): Promise<void> {
+		if (result.status === 'skipped' && result.attachment.downloadable) {
 			// listed as downloadable, then refused by Lark for good (a card image): not asked again
 			await this.index.refuse(result.attachment.messageId, result.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
 		}

@@ -60,7 +60,7 @@ export class LarkConnection implements vscode.Disposable {
 	async require(): Promise<Connection> {
 		const connection = await this.get();
 		if (connection === undefined) {
-			throw new LocalizedError('auth', vscode.l10n.t('Not signed in.'), { reason: 'not-signed-in', hint: vscode.l10n.t('Run "Lark: Sign In" first.') });
+			throw new LocalizedError('auth', vscode.l10n.t('Sign in to Lark first.'), { reason: 'not-signed-in' });
 		}
 		return connection;
 	}

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { validateRelativeFolder } from '../../core/download/pathSafety';
 import type { Settings } from '../storage/settings';
@@ -44,4 +45,26 @@ function refuseOutside(configured: string): string {
 			hint: vscode.l10n.t('Set larkDownloader.downloadFolder to a relative path inside the workspace.'), cause: error,
 		});
 	}
+}
+
+/** The download folder of every workspace folder on disk (for the record of what is downloaded); none when untrusted. */
+export function downloadFolders(settings: Settings): string[] {
+	if (!vscode.workspace.isTrusted) {
+		return [];
+	}
+	return (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
+		if (folder.uri.scheme !== 'file' && folder.uri.scheme !== 'vscode-remote') {
+			return [];
+		}
+		try {
+			return [path.join(folder.uri.fsPath, validateRelativeFolder(settings.downloadFolder(folder.uri).trim()))];
+		} catch {
+			return []; // a setting that leaves the folder: nothing is downloaded there
+		}
+	});
+}
+
+/** The target's download folder, absolute: where its manifest lives. */
+export function downloadFolderOf(target: DownloadTarget): string {
+	return path.join(target.root, target.directory);
 }

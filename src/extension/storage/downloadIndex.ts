@@ -1,56 +1,108 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkResourceOnDisk } from '../../core/archive/fileState';
+import { emptyManifest, resourceKey } from '../../core/archive/manifestFormat';
+import { readManifest, resourceFor } from '../../core/archive/manifestStore';
 
-const STATE_KEY = 'larkDownloader.downloads';
 const REFUSED_KEY = 'larkDownloader.refused';
+/** Reload at most this often while files change (a bulk download saves many in a row). */
+const RELOAD_DELAY_MS = 300;
 
-/** Remembers where each attachment was saved (per workspace), so the tree can show a ✓ and Open. */
-export class DownloadIndex {
+/**
+ * What is downloaded, for the tree's ✓ and Open: the manifests of the workspace's download folders (written by
+ * the extension and by `lark-dl` alike), each entry checked against the disk — a deleted file is not ✓, a file
+ * another window or the CLI saved is. Reloaded when anything in a download folder changes.
+ */
+export class DownloadIndex implements vscode.Disposable {
 	private readonly _onDidChange = new vscode.EventEmitter<void>();
 	readonly onDidChange = this._onDidChange.event;
+	/** `messageId/fileKey` → the file, for entries whose file is there with the recorded size. */
+	private present = new Map<string, string>();
+	private watchers: vscode.Disposable[] = [];
+	private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(private readonly state: vscode.Memento) {}
-
-	private entries(): Record<string, string> {
-		return this.state.get<Record<string, string>>(STATE_KEY, {});
+	constructor(private readonly state: vscode.Memento, private readonly downloadFolders: () => string[]) {
+		this.watch();
 	}
 
-	async record(messageId: string, key: string, file: vscode.Uri): Promise<void> {
-		await this.state.update(STATE_KEY, { ...this.entries(), [`${messageId}/${key}`]: file.toString() });
-		this._onDidChange.fire();
+	/** Watches every download folder again (call after the folders or the setting changed) and reloads. */
+	watch(): void {
+		this.disposeWatchers();
+		for (const folder of this.downloadFolders()) {
+			const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**'));
+			this.watchers.push(watcher, watcher.onDidCreate(() => this.scheduleReload()), watcher.onDidChange(() => this.scheduleReload()), watcher.onDidDelete(() => this.scheduleReload()));
+		}
+		void this.reload();
 	}
 
-	/** The saved file, if it is still there. */
+	/** Reads the manifests and checks their files now; the tree is told when done. */
+	reload(): Promise<void> {
+		return this.load().then(() => this._onDidChange.fire());
+	}
+
+	/** Soon, once (many changes in a row are one reload). */
+	scheduleReload(): void {
+		if (this.reloadTimer !== undefined) {
+			clearTimeout(this.reloadTimer);
+		}
+		this.reloadTimer = setTimeout(() => {
+			this.reloadTimer = undefined;
+			void this.reload();
+		}, RELOAD_DELAY_MS);
+	}
+
+	private async load(): Promise<void> {
+		const present = new Map<string, string>();
+		for (const folder of this.downloadFolders()) {
+			const manifest = await readManifest(folder).catch(() => undefined);
+			for (const entry of Object.values(manifest?.resources ?? {})) {
+				if ((await checkResourceOnDisk(folder, entry)).state === 'present') {
+					present.set(resourceKey(entry.messageId, entry.fileKey), path.join(folder, ...entry.path.split('/')));
+				}
+			}
+		}
+		this.present = present;
+	}
+
+	/** The saved file, checked against the disk now. */
 	async find(messageId: string, key: string): Promise<vscode.Uri | undefined> {
-		const saved = this.entries()[`${messageId}/${key}`];
-		if (saved === undefined) {
-			return undefined;
+		for (const folder of this.downloadFolders()) {
+			const entry = resourceFor(await readManifest(folder).catch(() => emptyManifest()), messageId, key);
+			if (entry !== undefined && (await checkResourceOnDisk(folder, entry)).state === 'present') {
+				return vscode.Uri.file(path.join(folder, ...entry.path.split('/')));
+			}
 		}
-		const uri = vscode.Uri.parse(saved);
-		try {
-			await vscode.workspace.fs.stat(uri);
-			return uri;
-		} catch {
-			return undefined;
-		}
+		return undefined;
+	}
+
+	/** Synchronous, for rendering: as of the last reload. */
+	has(messageId: string, key: string): boolean {
+		return this.present.has(resourceKey(messageId, key));
 	}
 
 	/** Remembers that Lark refuses to serve this attachment (a card image answered 234043), so it is not asked again. */
 	async refuse(messageId: string, key: string, reason: string): Promise<void> {
-		await this.state.update(REFUSED_KEY, { ...this.state.get<Record<string, string>>(REFUSED_KEY, {}), [`${messageId}/${key}`]: reason });
+		await this.state.update(REFUSED_KEY, { ...this.state.get<Record<string, string>>(REFUSED_KEY, {}), [resourceKey(messageId, key)]: reason });
 		this._onDidChange.fire();
 	}
 
 	/** Why Lark refused this attachment before, if it did. */
 	refusal(messageId: string, key: string): string | undefined {
-		return this.state.get<Record<string, string>>(REFUSED_KEY, {})[`${messageId}/${key}`];
+		return this.state.get<Record<string, string>>(REFUSED_KEY, {})[resourceKey(messageId, key)];
 	}
 
-	/** Synchronous hint for rendering; `find` confirms the file still exists. */
-	has(messageId: string, key: string): boolean {
-		return this.entries()[`${messageId}/${key}`] !== undefined;
+	private disposeWatchers(): void {
+		for (const watcher of this.watchers) {
+			watcher.dispose();
+		}
+		this.watchers = [];
 	}
 
 	dispose(): void {
+		this.disposeWatchers();
+		if (this.reloadTimer !== undefined) {
+			clearTimeout(this.reloadTimer);
+		}
 		this._onDidChange.dispose();
 	}
 }

@@ -8,7 +8,7 @@ import { botHarness, type Harness } from '../../../support/engineHarness';
 import { sha256, sha256File, tempDir } from '../../../support/fixtures';
 import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
-import { folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
+import { commands, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
 
 // The extension's download service in plain Node: the real engine against the loopback server, the vscode
 // stand-in for the workspace, settings, notifications and modal questions (which the host suite cannot answer).
@@ -17,6 +17,7 @@ describe('download service (the extension\'s one way to download)', () => {
 	let DownloadService: typeof import('../../../../src/extension/services/downloadService').DownloadService;
 	let Settings: typeof import('../../../../src/extension/storage/settings').Settings;
 	let DownloadIndex: typeof import('../../../../src/extension/storage/downloadIndex').DownloadIndex;
+	let downloadFolders: typeof import('../../../../src/extension/services/workspaceTarget').downloadFolders;
 	let server: LarkTestServer;
 	let fixtures: ImFixtures;
 	let harness: Harness;
@@ -27,6 +28,7 @@ describe('download service (the extension\'s one way to download)', () => {
 		({ DownloadService } = await import('../../../../src/extension/services/downloadService'));
 		({ Settings } = await import('../../../../src/extension/storage/settings'));
 		({ DownloadIndex } = await import('../../../../src/extension/storage/downloadIndex'));
+		({ downloadFolders } = await import('../../../../src/extension/services/workspaceTarget'));
 	});
 	after(() => fake.uninstall());
 
@@ -50,8 +52,9 @@ describe('download service (the extension\'s one way to download)', () => {
 		const state = new Map<string, unknown>();
 		const memento = { get: <T>(key: string, fallback: T): T => (state.get(key) as T | undefined) ?? fallback, update: (key: string, value: unknown) => Promise.resolve(void state.set(key, value)) };
 		const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-		const index = new DownloadIndex(memento as never);
-		return { downloads: new DownloadService(connection as never, new Settings(), index, logger as never), index };
+		const settings = new Settings();
+		const index = new DownloadIndex(memento as never, () => downloadFolders(settings));
+		return { downloads: new DownloadService(connection as never, settings, index, logger as never), index };
 	}
 
 	async function listed(chatId: string, key: string): Promise<{ chat: Chat; message: Message; attachment: Message['attachments'][number] }> {
@@ -66,7 +69,7 @@ describe('download service (the extension\'s one way to download)', () => {
 	it('a listed attachment lands under the name template, byte-exact, with its progress worded', async () => {
 		const { downloads, index } = service();
 		const item = await listed(IDS.financeChat, 'file_v3_invoice');
-		const uri = await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item, label: item.attachment.name ?? '' });
+		const { uri } = await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item, label: item.attachment.name ?? '' });
 		assert.equal(uri.fsPath, path.join(work.dir, 'lark-downloads', 'Finance', '季度报告 (Q2).pdf'));
 		assert.equal(await sha256File(uri.fsPath), sha256(fixtures.resources.get('file_v3_invoice')?.data ?? Buffer.alloc(0)));
 		assert.ok(index.has(item.attachment.messageId, item.attachment.key));
@@ -83,7 +86,7 @@ describe('download service (the extension\'s one way to download)', () => {
 			const before = server.resourceRequests('file_v3_invoice').length;
 			window.answer = answer;
 			const { downloads } = service();
-			const uri = await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item });
+			const { uri } = await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item });
 			assert.equal(window.warnings.length, 1, 'asked exactly once');
 			assert.match(window.warnings[0] ?? '', /already exists/);
 			assert.equal(server.resourceRequests('file_v3_invoice').length - before, 1, 'one request: the download, never a probe before the question');
@@ -106,7 +109,7 @@ describe('download service (the extension\'s one way to download)', () => {
 		await fs.writeFile(existing, 'mine');
 		window.answer = 'Keep Both';
 		const { downloads } = service();
-		const uri = await downloads.download({ ref: { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' } });
+		const { uri } = await downloads.download({ ref: { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' } });
 		assert.deepEqual(window.warnings, ['lark-downloads/合同.pdf already exists.']);
 		assert.equal(uri.fsPath, path.join(work.dir, 'lark-downloads', '合同 (1).pdf'));
 		assert.equal(await sha256File(uri.fsPath), sha256(resource.data));
@@ -123,5 +126,64 @@ describe('download service (the extension\'s one way to download)', () => {
 		const item = await listed(IDS.designChat, 'img_v3_card');
 		await assert.rejects(downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'image' }, listed: item }), /does not serve the image of this card/);
 		assert.match(index.refusal(item.attachment.messageId, item.attachment.key) ?? '', /does not serve this card's image/);
+	});
+
+	it('an attachment already downloaded is offered to open, not copied as "(1)"; Download Again fetches it', async () => {
+		const { downloads } = service();
+		const item = await listed(IDS.financeChat, 'file_v3_invoice');
+		const ref = { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' } as const;
+		const first = await downloads.download({ ref, listed: item });
+		const requests = server.resourceRequests().length;
+		window.infoChoice = 'Open';
+		const second = await downloads.download({ ref, listed: item });
+		assert.deepEqual(window.infos.map((i) => [i.message, i.items]), [['lark-downloads/Finance/季度报告 (Q2).pdf is already downloaded.', ['Open', 'Download Again']]]);
+		assert.deepEqual({ file: second.uri.fsPath, alreadyThere: second.alreadyThere }, { file: first.uri.fsPath, alreadyThere: true });
+		assert.deepEqual(commands.executed.map((c) => c.command), ['vscode.open']);
+		assert.equal(server.resourceRequests().length, requests, 'no request');
+
+		window.infoChoice = undefined;
+		await assert.rejects(downloads.download({ ref, listed: item }), (error: Error) => error.constructor.name === 'CancellationError', 'dismissed: nothing happens');
+		window.infoChoice = 'Download Again';
+		window.answer = 'Replace';
+		const third = await downloads.download({ ref, listed: item });
+		assert.ok(server.resourceRequests().length > requests, 'fetched again');
+		assert.equal(await sha256File(third.uri.fsPath), sha256(fixtures.resources.get('file_v3_invoice')?.data ?? Buffer.alloc(0)));
+	});
+
+	it('the tree\'s ✓ comes from the folder\'s record checked against the disk: a deleted file is not ✓, one saved by lark-dl is', async () => {
+		const { downloads, index } = service();
+		const item = await listed(IDS.financeChat, 'file_v3_invoice');
+		const { uri } = await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item });
+		assert.ok(index.has(item.attachment.messageId, item.attachment.key));
+		await fs.rm(uri.fsPath);
+		await index.reload();
+		assert.equal(index.has(item.attachment.messageId, item.attachment.key), false, 'deleted: no ✓');
+		assert.equal(await index.find(item.attachment.messageId, item.attachment.key), undefined);
+
+		// Another tool (the CLI, another window) records a file in the same folder: a fresh index sees it.
+		const { recordDownload } = await import('../../../../src/core/app/recordDownload');
+		const saved = path.join(work.dir, 'lark-downloads', 'from-cli.bin');
+		await fs.writeFile(saved, 'saved by lark-dl');
+		await recordDownload(path.join(work.dir, 'lark-downloads'), { messageId: 'om_cli', fileKey: 'file_cli', type: 'file' }, { savedPath: saved, sizeBytes: 16 });
+		const { index: other } = service();
+		await other.reload();
+		assert.ok(other.has('om_cli', 'file_cli'));
+		assert.equal((await other.find('om_cli', 'file_cli'))?.fsPath, saved);
+	});
+
+	it('Download All skips what the folder has: a second run sends no resource request and makes no "(1)" copy', async () => {
+		const { downloads } = service();
+		const client = new LarkClient(harness.session);
+		const page = await client.listMessagesPage({ containerId: IDS.financeChat, containerType: 'chat', sort: 'asc' });
+		const chat = { id: IDS.financeChat, name: 'Finance', type: 'group' as const };
+		const first = await downloads.downloadMany(page.items, 'Finance', chat);
+		assert.ok(first.saved.length > 0);
+		const requests = server.resourceRequests().length;
+		const second = await downloads.downloadMany(page.items, 'Finance', chat);
+		assert.equal(second.saved.length, 0);
+		assert.equal(second.alreadySaved.length, first.saved.length);
+		assert.equal(server.resourceRequests().length, requests);
+		const files = await fs.readdir(path.join(work.dir, 'lark-downloads'), { recursive: true });
+		assert.ok(!files.some((name) => String(name).includes('(1)')), JSON.stringify(files));
 	});
 });
