@@ -6,6 +6,8 @@ import { registerCommands } from './commands/registerCommands';
 import { HttpClient } from '../core/http/httpClient';
 import { CHATS_VIEW_ID, ContextKeys, LOG_CHANNEL_NAME, PREVIEW_SCHEME } from './constants';
 import { Logger } from './platform/logger';
+import { CancelAllSwitch } from './platform/cancellation';
+import { ArchiveService } from './services/archiveService';
 import { DownloadService } from './services/downloadService';
 import { LarkConnection } from './services/larkConnection';
 import { downloadFolders } from './services/workspaceTarget';
@@ -26,7 +28,9 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const http = new HttpClient();
 	const auth = new LarkAuthenticationProvider(sessions, credentials, settings, http, logger);
 	const connection = new LarkConnection(credentials, sessions, auth, settings, http, logger);
-	const downloads = new DownloadService(connection, settings, index, logger);
+	const cancelSwitch = new CancelAllSwitch();
+	const downloads = new DownloadService(connection, settings, index, logger, cancelSwitch);
+	const archive = new ArchiveService(connection, settings, index, logger, cancelSwitch);
 	const model = new ChatTreeModel(connection, logger);
 	const provider = new ChatTreeProvider(model, index);
 	const preview = new RequestPreviewProvider();
@@ -55,13 +59,13 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 			void updateSignedIn();
 			model.refresh();
 		}),
-		...registerCommands({ auth, connection, credentials, downloads, index, logger, model, preview, sessions, settings }, { logger, onShown: (text) => errorShown.fire(text) }),
+		...registerCommands({ archive, auth, connection, credentials, downloads, index, logger, model, preview, sessions, settings }, { logger, onShown: (text) => errorShown.fire(text) }),
 	);
 	void updateSignedIn();
 	logger.info('extension', `Activated (VS Code ${vscode.version})`);
 	return {
 		tree: provider,
-		cancelAllDownloads: () => downloads.cancelAll(),
+		cancelAllDownloads: () => cancelSwitch.cancelAll(),
 		onDidShowError: errorShown.event,
 		isSignedIn: async () => (await credentials.get()) !== undefined,
 	};

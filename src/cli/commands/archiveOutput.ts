@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { ArchivePlan, AttachmentFilter, AttachmentFilterKind } from '../../core/app/archivePlan';
 import type { ArchiveSummary } from '../../core/app/archiveRun';
 import type { BulkEvent } from '../../core/bulk/bulkDownload';
@@ -58,7 +59,8 @@ export function planJson(plan: ArchivePlan): Record<string, unknown> {
 }
 
 export function planLine(plan: ArchivePlan): string {
-	const bytes = plan.unknownSizes > 0 ? `at least ${formatBytes(plan.bytesKnown)}` : formatBytes(plan.bytesKnown);
+	// Lark's listing carries no sizes for images and most files: say what is known, never "at least 0 B".
+	const bytes = plan.fetch.length > 0 && plan.unknownSizes === plan.fetch.length ? 'sizes known once downloaded' : plan.unknownSizes > 0 ? `at least ${formatBytes(plan.bytesKnown)}` : formatBytes(plan.bytesKnown);
 	return `To fetch: ${plan.fetch.length} files (${bytes}); already saved: ${plan.skip.length} (${formatBytes(plan.bytesSkipped)}); not downloadable: ${plan.notDownloadable.length}.\n`;
 }
 
@@ -70,7 +72,7 @@ function sourceOf(attachment: Attachment): Record<string, string> {
  * The summary's lists. A merge_forward whose children could not be loaded is a failure too (key null): its
  * attachments could not even be listed.
  */
-export function summaryJson(summary: ArchiveSummary, unlisted: readonly ListNotice[]): Record<string, unknown> {
+export function summaryJson(summary: ArchiveSummary, unlisted: readonly ListNotice[], folder: string): Record<string, unknown> {
 	const id = (attachment: Attachment): Record<string, string> => ({ message_id: attachment.messageId, key: attachment.key, ...sourceOf(attachment) });
 	return {
 		saved: summary.saved.map(({ attachment, savedPath, sizeBytes }) => ({ ...id(attachment), type: attachment.resourceType, saved_path: savedPath, size_bytes: sizeBytes })),
@@ -79,7 +81,7 @@ export function summaryJson(summary: ArchiveSummary, unlisted: readonly ListNoti
 			...unlisted.map((notice) => ({ message_id: notice.messageId, key: null, error: notice.error === undefined ? undefined : cliErrorJson(notice.error) })),
 		],
 		skipped: summary.skipped.map(({ attachment, reason }) => ({ ...id(attachment), kind: attachment.kind, reason })),
-		already_saved: summary.alreadySaved.map(({ attachment, recorded }) => ({ ...id(attachment), saved_path: recorded?.path })),
+		already_saved: summary.alreadySaved.map(({ attachment, recorded }) => ({ ...id(attachment), saved_path: recorded === undefined ? undefined : path.join(folder, ...recorded.path.split('/')) })),
 		kept_edited: summary.keptEdited.map(({ attachment, keptPath, savedPath }) => ({ ...id(attachment), kept_path: keptPath, saved_path: savedPath })),
 		same_bytes: summary.sameBytes.map(({ attachment, existingPath }) => ({ ...id(attachment), existing_path: existingPath })),
 	};

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { downloadIntoArchive } from '../../core/app/archiveDownload';
 import { DEFAULT_BULK_CONCURRENCY } from '../../core/bulk/bulkDownload';
@@ -93,7 +94,7 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 			return 0;
 		}
 		const ok = summary.failed.length === 0 && unlisted.length === 0 && !summary.cancelled;
-		printSuccess(context.io, { ok, identity: session.identity, data: summaryJson(summary, unlisted) });
+		printSuccess(context.io, { ok, identity: session.identity, data: summaryJson(summary, unlisted, path.resolve(context.cwd, folder)) });
 		return summary.cancelled ? EXIT_CANCELLED : ok ? 0 : EXIT_SOME_FAILED;
 	} finally {
 		await session.http.close();

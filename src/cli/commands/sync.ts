@@ -1,5 +1,8 @@
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { syncChat } from '../../core/app/syncChat';
+import type { AttachmentFilter } from '../../core/app/archivePlan';
+import { syncChat, syncCursor } from '../../core/app/syncChat';
+import { readManifest } from '../../core/archive/manifestStore';
 import { DEFAULT_BULK_CONCURRENCY } from '../../core/bulk/bulkDownload';
 import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
@@ -51,6 +54,8 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 	const client = new LarkClient(session);
 	try {
 		const chatNames = new ChatNames(client, context.signal);
+		let listedCount = 0;
+		const since = range.start === undefined && range.end === undefined ? await lastSync(path.resolve(context.cwd, folder), chatId, filter) : undefined;
 		const result = await syncChat(client, new DownloadEngine(session), chatId, {
 			root: context.cwd,
 			folder,
@@ -63,8 +68,11 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 			onConflict,
 			concurrency,
 			signal: context.signal,
+			onListed: ({ messages }) => {
+				listedCount = messages;
+			},
 			confirm: (plan) => {
-				context.io.stderr.write(planLine(plan));
+				context.io.stderr.write(`${listedCount} message(s) listed${since === undefined ? '' : ` since the last sync (${since})`}. ${planLine(plan)}`);
 				return !dryRun;
 			},
 			onEvent: createBulkProgressRenderer(context.io.stderr),
@@ -76,9 +84,14 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 		}
 		const { summary } = result;
 		const ok = summary.failed.length === 0 && result.unlisted.length === 0 && !summary.cancelled;
-		printSuccess(context.io, { ok, identity: session.identity, data: { ...listed, ...summaryJson(summary, result.unlisted) } });
+		printSuccess(context.io, { ok, identity: session.identity, data: { ...listed, ...summaryJson(summary, result.unlisted, path.resolve(context.cwd, folder)) } });
 		return summary.cancelled ? EXIT_CANCELLED : ok ? 0 : EXIT_SOME_FAILED;
 	} finally {
 		await session.http.close();
 	}
+}
+
+/** When this chat (with this filter) was last synced into the folder, for the plan line. */
+async function lastSync(folder: string, chatId: string, filter: AttachmentFilter): Promise<string | undefined> {
+	return syncCursor((await readManifest(folder)).chats[chatId], filter)?.syncedThrough;
 }

@@ -34,7 +34,9 @@ export function syncKey(filter: AttachmentFilter | undefined): string {
 	return parts.join(';');
 }
 
-function cursorOf(chat: ManifestChat | undefined, key: string): SyncCursor | undefined {
+/** Where the last sync of this chat with this filter stopped. */
+export function syncCursor(chat: ManifestChat | undefined, filter: AttachmentFilter | undefined): SyncCursor | undefined {
+	const key = syncKey(filter);
 	return key === '' ? chat : chat?.filteredSyncs?.[key];
 }
 
@@ -47,7 +49,7 @@ export async function syncChat(client: Pick<LarkClient, 'getMessage' | 'listMess
 	const folderAbs = path.resolve(options.root, options.folder);
 	const key = syncKey(options.filter);
 	const ranged = options.start !== undefined || options.end !== undefined;
-	const cursor = ranged ? undefined : cursorOf((await readManifest(folderAbs)).chats[chatId], key);
+	const cursor = ranged ? undefined : syncCursor((await readManifest(folderAbs)).chats[chatId], options.filter);
 	const listedFrom = ranged ? options.start : cursor?.syncedThrough === undefined ? undefined : new Date(cursor.syncedThrough);
 
 	const collected = await collectMessages(client, {

@@ -1,6 +1,7 @@
 import type { LarkAuthenticationProvider } from '../auth/larkAuthenticationProvider';
 import type { UserSessionStore } from '../auth/userSessionStore';
 import type { Logger } from '../platform/logger';
+import type { ArchiveService } from '../services/archiveService';
 import type { DownloadService } from '../services/downloadService';
 import type { LarkConnection } from '../services/larkConnection';
 import type { CredentialStore } from '../storage/credentialStore';
@@ -11,6 +12,7 @@ import type { RequestPreviewProvider } from '../views/requestPreviewProvider';
 
 /** The services command handlers share (commands never import each other). */
 export interface CommandContext {
+	archive: ArchiveService;
 	auth: LarkAuthenticationProvider;
 	connection: LarkConnection;
 	credentials: CredentialStore;

@@ -14,6 +14,8 @@ export interface CommandSignatures {
 	'larkDownloader.downloadAttachment': (node?: TreeNode) => Promise<string | undefined>;
 	'larkDownloader.downloadMessage': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.downloadChat': (node?: TreeNode) => Promise<void>;
+	'larkDownloader.syncChat': (node?: TreeNode) => Promise<void>;
+	'larkDownloader.verifyDownloads': () => Promise<void>;
 	'larkDownloader.openAttachment': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.revealAttachment': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.copyMessageId': (node?: TreeNode) => Promise<void>;
@@ -54,6 +56,8 @@ export const COMMAND_IDS = [
 	'larkDownloader.downloadAttachment',
 	'larkDownloader.downloadMessage',
 	'larkDownloader.downloadChat',
+	'larkDownloader.syncChat',
+	'larkDownloader.verifyDownloads',
 	'larkDownloader.openAttachment',
 	'larkDownloader.revealAttachment',
 	'larkDownloader.copyMessageId',

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { withErrorFunnel, type ErrorReporter } from '../platform/errorHandling';
 import type { CommandContext } from './commandContext';
 import type { CommandHandlers, CommandId } from './commandIds';
+import { syncChat, verifyDownloads } from './archiveCommands';
 import { copyFileKey, copyMessageId } from './copyIds';
 import { downloadResource } from './downloadResource';
 import { openAttachment, revealAttachment } from './openAttachment';
@@ -24,6 +25,8 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 		'larkDownloader.downloadAttachment': (node) => downloadAttachment(context, node),
 		'larkDownloader.downloadMessage': (node) => downloadMessage(context, node),
 		'larkDownloader.downloadChat': (node) => downloadChat(context, node),
+		'larkDownloader.syncChat': (node) => syncChat(context, node),
+		'larkDownloader.verifyDownloads': () => verifyDownloads(context),
 		'larkDownloader.openAttachment': (node) => openAttachment(context, node),
 		'larkDownloader.revealAttachment': (node) => revealAttachment(context, node),
 		'larkDownloader.copyMessageId': (node) => copyMessageId(node),

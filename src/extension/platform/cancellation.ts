@@ -22,3 +22,17 @@ export function abortSignalFrom(token: vscode.CancellationToken, also?: AbortSig
 		},
 	};
 }
+
+/** One "cancel everything that runs" for all download services: aborting replaces the signal for what starts next. */
+export class CancelAllSwitch {
+	private controller = new AbortController();
+
+	get signal(): AbortSignal {
+		return this.controller.signal;
+	}
+
+	cancelAll(): void {
+		this.controller.abort();
+		this.controller = new AbortController();
+	}
+}

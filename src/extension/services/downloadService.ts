@@ -1,26 +1,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { downloadIntoArchive } from '../../core/app/archiveDownload';
-import type { AttachmentFilter } from '../../core/app/archivePlan';
-import type { ArchiveSummary } from '../../core/app/archiveRun';
 import { intactDownload, provenanceOf, recordDownload } from '../../core/app/recordDownload';
-import type { BulkItemResult } from '../../core/bulk/bulkDownload';
 import type { ConflictPolicy } from '../../core/download/commitFile';
 import type { DownloadResult } from '../../core/download/downloadEngine';
 import type { ResourceRef } from '../../core/download/resource';
 import { isLarkError } from '../../core/errors';
 import { knownRefusal } from '../../core/lark/extractAttachments';
-import { DEFAULT_NAME_TEMPLATE, namingOf, parseNameTemplate, type AttachmentNaming, type NameTemplate } from '../../core/naming/nameTemplate';
+import { namingOf, type AttachmentNaming } from '../../core/naming/nameTemplate';
 import type { Attachment, Chat, Message } from '../../core/lark/model';
-import { formatBytes } from '../../core/util/formatBytes';
 import { pathExists } from '../../core/util/pathExists';
-import { abortSignalFrom } from '../platform/cancellation';
+import { abortSignalFrom, type CancelAllSwitch } from '../platform/cancellation';
 import type { Logger } from '../platform/logger';
 import { progressListener } from '../platform/progressBridge';
 import { progressText } from '../platform/progressText';
 import type { DownloadIndex } from '../storage/downloadIndex';
 import type { Settings } from '../storage/settings';
 import type { LarkConnection } from './larkConnection';
+import { nameTemplateOf } from './nameTemplateSetting';
 import { downloadFolderOf, resolveDownloadTarget, type DownloadTarget } from './workspaceTarget';
 import { LocalizedError } from '../platform/errorAdvice';
 
@@ -28,12 +24,6 @@ import { LocalizedError } from '../platform/errorAdvice';
 export interface DownloadOutcome {
 	uri: vscode.Uri;
 	alreadyThere: boolean;
-}
-
-/** What a bulk download fetches: only some kinds or senders; `force` fetches what the folder has again. */
-export interface BulkChoice {
-	filter?: AttachmentFilter;
-	force?: boolean;
 }
 
 export interface SingleDownloadRequest {
@@ -51,21 +41,14 @@ export interface SingleDownloadRequest {
  * cancellable notification with byte-accurate progress, and records the result for the tree.
  */
 export class DownloadService {
-	/** Aborted by cancelAll(); replaced afterwards so new downloads start clean. */
-	private cancelAllController = new AbortController();
 
 	constructor(
 		private readonly connection: LarkConnection,
 		private readonly settings: Settings,
 		private readonly index: DownloadIndex,
 		private readonly logger: Logger,
+		private readonly cancelSwitch: CancelAllSwitch,
 	) {}
-
-	/** Cancels every running download, exactly as their notifications' Cancel buttons do. */
-	cancelAll(): void {
-		this.cancelAllController.abort();
-		this.cancelAllController = new AbortController();
-	}
 
 	async download(request: SingleDownloadRequest): Promise<DownloadOutcome> {
 		const target = await resolveDownloadTarget(this.settings);
@@ -114,70 +97,11 @@ export class DownloadService {
 		}
 	}
 
-	/**
-	 * Downloads the attachments of `messages` (listed in `chat`) that the download folder does not have yet, under
-	 * the name template, with one progress; each saved file is recorded in the folder's manifest.
-	 */
-	async downloadMany(messages: readonly Message[], title: string, chat: Chat, choice: BulkChoice = {}): Promise<ArchiveSummary> {
-		const connection = await this.connection.require();
-		const target = await resolveDownloadTarget(this.settings);
-		const setting = this.settings.conflictPolicy(target.folder.uri);
-		this.logger.info('download', `${title}: ${messages.length} message(s) into ${downloadFolderOf(target)}`);
-		const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-			const abort = abortSignalFrom(token, this.cancelAllController.signal);
-			let reported = 0;
-			try {
-				const { summary: done } = await downloadIntoArchive(connection.engine, messages, {
-					root: target.root,
-					folder: target.directory,
-					template: this.nameTemplate(target),
-					chatNameOf: () => Promise.resolve(chat.name),
-					...(choice.filter === undefined ? {} : { filter: choice.filter }),
-					force: choice.force === true,
-					// "ask" cannot ask per file in a bulk run: files the folder already has are skipped, a name taken by
-					// another file gets a number.
-					onConflict: setting === 'ask' ? 'rename' : setting,
-					concurrency: this.settings.concurrency(),
-					partConcurrency: this.settings.partConcurrency(),
-					partSize: this.settings.partSizeBytes(),
-					signal: abort.signal,
-					onEvent: (event) => {
-						if (event.kind === 'item-finished') {
-							void this.recordResult(event.result);
-						}
-						if (event.kind !== 'progress') {
-							return;
-						}
-						const p = event.progress;
-						const finished = p.saved + p.failed + p.skipped;
-						const percent = p.total === 0 ? 100 : (finished / p.total) * 100;
-						progress.report({
-							increment: Math.max(0, percent - reported),
-							message: vscode.l10n.t('{0} of {1} done ({2} failed) · {3}', finished, p.total, p.failed, formatBytes(p.bytesDone)),
-						});
-						reported = Math.max(reported, percent);
-					},
-				});
-				return done;
-			} finally {
-				abort.dispose();
-			}
-		});
-		await this.index.reload();
-		for (const failure of summary?.failed ?? []) {
-			this.logger.warn('download', `${failure.attachment.messageId}/${failure.attachment.key} failed: ${failure.error.type}: ${failure.error.message}`);
-		}
-		if (summary === undefined) {
-			throw new vscode.CancellationError();
-		}
-		return summary;
-	}
-
 	private async runOne(request: SingleDownloadRequest, target: DownloadTarget, policy: ConflictPolicy, askOnConflict?: (file: string) => Promise<'rename' | 'overwrite'>): Promise<vscode.Uri> {
 		const connection = await this.connection.require();
 		const title = vscode.l10n.t('Downloading {0}', request.label ?? request.ref.fileKey);
 		const result = await vscode.window.withProgress<DownloadResult>({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-			const abort = abortSignalFrom(token, this.cancelAllController.signal);
+			const abort = abortSignalFrom(token, this.cancelSwitch.signal);
 			try {
 				return await connection.engine.download(request.ref, {
 					root: target.root,
@@ -206,27 +130,7 @@ export class DownloadService {
 
 	/** The name template of the target's folder over these messages, listed in `chat`. */
 	private naming(target: DownloadTarget, messages: readonly Message[], chat: Chat): Promise<AttachmentNaming> {
-		return namingOf(this.nameTemplate(target), messages, () => Promise.resolve(chat.name), target.directory);
-	}
-
-	/** The template setting of the target's folder; a bad one is a settings error, said in the user's language. */
-	private nameTemplate(target: DownloadTarget): NameTemplate {
-		const source = this.settings.nameTemplate(target.folder.uri);
-		try {
-			return parseNameTemplate(source);
-		} catch (error) {
-			throw new LocalizedError('validation', vscode.l10n.t('The file name template "{0}" in the settings is not valid.', source), {
-				hint: vscode.l10n.t('Open Settings, search for "Lark Downloader Name Template", and use a relative path with {0} or {1}, such as {2}.', '{name}', '{key}', DEFAULT_NAME_TEMPLATE),
-				cause: error,
-			});
-		}
-	}
-
-	private async recordResult(result: BulkItemResult): Promise<void> {
-		if (result.status === 'skipped' && result.attachment.downloadable) {
-			// listed as downloadable, then refused by Lark for good (a card image): not asked again
-			await this.index.refuse(result.attachment.messageId, result.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
-		}
+		return namingOf(nameTemplateOf(this.settings, target), messages, () => Promise.resolve(chat.name), target.directory);
 	}
 
 	private async askConflict(detail: string): Promise<'rename' | 'overwrite'> {

@@ -56,7 +56,7 @@ describe('lark-dl sync and verify (the built CLI)', () => {
 	it('a second sync requests no resource and writes no "(1)" copy; a new message is the only one fetched', async () => {
 		const first = await cli(['sync', '--chat-id', CHAT, ...INTO_ARCHIVE]);
 		assert.equal(first.status, 0, first.stderr);
-		assert.match(first.stderr, /To fetch: 5 files \(at least 0 B\); already saved: 0/);
+		assert.match(first.stderr, /^5 message\(s\) listed\. To fetch: 5 files \(sizes known once downloaded\); already saved: 0/);
 		assert.equal(parsed<SyncData>(first).data.saved.length, 5);
 		for (const resource of served) {
 			assert.equal(sha256(await fs.readFile(fileOf(resource))), sha256(resource.data));

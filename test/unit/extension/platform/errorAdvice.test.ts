@@ -77,7 +77,7 @@ describe('error advice (what the extension tells a person about a failure)', () 
 		l10n.t = inChinese;
 		const failure = await errorFromResponse(jsonResponse(400, { code: 234002, msg: 'No access, message or file has been deleted' }));
 		const advice = errorAdvice.adviseOn(failure);
-		assert.equal(advice.text, '你无权访问飞书中的此会话或文件，或它已被删除。请在飞书中申请访问权限。 （飞书错误码 234002）');
+		assert.equal(advice.text, '你无权访问 Lark 中的此会话或文件，或它已被删除。请在 Lark 中申请访问权限。 （Lark 错误码 234002）');
 		assert.equal(advice.worthRetrying, false);
 	});
 

@@ -17,6 +17,8 @@ describe('download service (the extension\'s one way to download)', () => {
 	let DownloadService: typeof import('../../../../src/extension/services/downloadService').DownloadService;
 	let Settings: typeof import('../../../../src/extension/storage/settings').Settings;
 	let DownloadIndex: typeof import('../../../../src/extension/storage/downloadIndex').DownloadIndex;
+	let ArchiveService: typeof import('../../../../src/extension/services/archiveService').ArchiveService;
+	let CancelAllSwitch: typeof import('../../../../src/extension/platform/cancellation').CancelAllSwitch;
 	let downloadFolders: typeof import('../../../../src/extension/services/workspaceTarget').downloadFolders;
 	let server: LarkTestServer;
 	let fixtures: ImFixtures;
@@ -28,6 +30,8 @@ describe('download service (the extension\'s one way to download)', () => {
 		({ DownloadService } = await import('../../../../src/extension/services/downloadService'));
 		({ Settings } = await import('../../../../src/extension/storage/settings'));
 		({ DownloadIndex } = await import('../../../../src/extension/storage/downloadIndex'));
+		({ ArchiveService } = await import('../../../../src/extension/services/archiveService'));
+		({ CancelAllSwitch } = await import('../../../../src/extension/platform/cancellation'));
 		({ downloadFolders } = await import('../../../../src/extension/services/workspaceTarget'));
 	});
 	after(() => fake.uninstall());
@@ -54,7 +58,8 @@ describe('download service (the extension\'s one way to download)', () => {
 		const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 		const settings = new Settings();
 		const index = new DownloadIndex(memento as never, () => downloadFolders(settings));
-		return { downloads: new DownloadService(connection as never, settings, index, logger as never), index };
+		const cancelSwitch = new CancelAllSwitch();
+		return { downloads: new DownloadService(connection as never, settings, index, logger as never, cancelSwitch), archive: new ArchiveService(connection as never, settings, index, logger as never, cancelSwitch), index };
 	}
 
 	async function listed(chatId: string, key: string): Promise<{ chat: Chat; message: Message; attachment: Message['attachments'][number] }> {
@@ -172,14 +177,14 @@ describe('download service (the extension\'s one way to download)', () => {
 	});
 
 	it('Download All skips what the folder has: a second run sends no resource request and makes no "(1)" copy', async () => {
-		const { downloads } = service();
+		const { archive } = service();
 		const client = new LarkClient(harness.session);
 		const page = await client.listMessagesPage({ containerId: IDS.financeChat, containerType: 'chat', sort: 'asc' });
 		const chat = { id: IDS.financeChat, name: 'Finance', type: 'group' as const };
-		const first = await downloads.downloadMany(page.items, 'Finance', chat);
+		const first = await archive.downloadMany(page.items, 'Finance', chat);
 		assert.ok(first.saved.length > 0);
 		const requests = server.resourceRequests().length;
-		const second = await downloads.downloadMany(page.items, 'Finance', chat);
+		const second = await archive.downloadMany(page.items, 'Finance', chat);
 		assert.equal(second.saved.length, 0);
 		assert.equal(second.alreadySaved.length, first.saved.length);
 		assert.equal(server.resourceRequests().length, requests);

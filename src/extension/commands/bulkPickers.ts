@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import { filterKindOf, type ArchivePlan, type AttachmentFilter, type AttachmentFilterKind } from '../../core/app/archivePlan';
+import { toLarkError } from '../../core/errors';
+import type { Message } from '../../core/lark/model';
+import { parseTimeArg } from '../../core/lark/timeParse';
+import { adviseOn } from '../platform/errorAdvice';
+import { planText } from '../services/archiveService';
+
+export interface TimeRange {
+	start?: Date;
+	end?: Date;
+}
+
+interface RangeItem extends vscode.QuickPickItem {
+	range?: TimeRange;
+	custom?: boolean;
+}
+
+export function inRange(messages: readonly Message[], range: TimeRange): Message[] {
+	return messages.filter((message) => (range.start === undefined || message.createTime >= range.start) && (range.end === undefined || message.createTime <= range.end));
+}
+
+/**
+ * Which messages: each choice shows what it would fetch and skip ("know before you start"), from the chat's
+ * messages already listed and the folder's record.
+ */
+export async function pickRange(chatName: string, messages: readonly Message[], planOf: (subset: Message[]) => Promise<ArchivePlan>): Promise<TimeRange> {
+	const now = Date.now();
+	const choices: { label: string; range: TimeRange }[] = [
+		{ label: vscode.l10n.t('Last 24 hours'), range: { start: new Date(now - 86_400_000) } },
+		{ label: vscode.l10n.t('Last 7 days'), range: { start: new Date(now - 7 * 86_400_000) } },
+		{ label: vscode.l10n.t('Last 30 days'), range: { start: new Date(now - 30 * 86_400_000) } },
+		{ label: vscode.l10n.t('All messages'), range: {} },
+	];
+	const items: RangeItem[] = [];
+	for (const choice of choices) {
+		items.push({ label: choice.label, description: planText(await planOf(inRange(messages, choice.range))), range: choice.range });
+	}
+	items.push({ label: vscode.l10n.t('Custom range…'), custom: true });
+	const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Download all attachments in {0}', chatName), placeHolder: vscode.l10n.t('Which messages?') });
+	if (picked === undefined) {
+		throw new vscode.CancellationError();
+	}
+	if (picked.range !== undefined) {
+		return picked.range;
+	}
+	const start = await askDate(vscode.l10n.t('From (YYYY-MM-DD, optional)'), 'start');
+	const end = await askDate(vscode.l10n.t('To (YYYY-MM-DD, optional)'), 'end');
+	return { ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) };
+}
+
+async function askDate(prompt: string, bound: 'start' | 'end'): Promise<Date | undefined> {
+	const value = await vscode.window.showInputBox({
+		prompt,
+		ignoreFocusOut: true,
+		validateInput: (v) => {
+			if (v.trim() === '') {
+				return undefined;
+			}
+			try {
+				parseTimeArg(v.trim(), bound);
+				return undefined;
+			} catch (error) {
+				return adviseOn(toLarkError(error)).text;
+			}
+		},
+	});
+	if (value === undefined) {
+		throw new vscode.CancellationError();
+	}
+	return value.trim() === '' ? undefined : parseTimeArg(value.trim(), bound);
+}
+
+interface FilterItem extends vscode.QuickPickItem {
+	attachmentKind?: AttachmentFilterKind;
+	sender?: string;
+}
+
+/**
+ * What to fetch of a plan: its kinds and senders with their counts, all picked at first (Enter takes them all).
+ * Not asked when there is nothing to choose between.
+ */
+export async function pickFilter(plan: ArchivePlan, senderLabel: (message: Message) => string): Promise<AttachmentFilter> {
+	const kinds = new Map<AttachmentFilterKind, number>();
+	const senders = new Map<string, { label: string; count: number }>();
+	for (const item of plan.fetch) {
+		const kind = filterKindOf(item.attachment.kind);
+		if (kind !== undefined) {
+			kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+		}
+		const id = item.message.senderId ?? '';
+		senders.set(id, { label: senderLabel(item.message), count: (senders.get(id)?.count ?? 0) + 1 });
+	}
+	if (kinds.size <= 1 && senders.size <= 1) {
+		return {};
+	}
+	const kindWords: Record<AttachmentFilterKind, string> = { image: vscode.l10n.t('Images'), file: vscode.l10n.t('Files'), audio: vscode.l10n.t('Audio'), video: vscode.l10n.t('Videos') };
+	const items: FilterItem[] = [{ label: vscode.l10n.t('Kinds'), kind: vscode.QuickPickItemKind.Separator }];
+	for (const [kind, count] of kinds) {
+		items.push({ label: kindWords[kind], description: String(count), attachmentKind: kind, picked: true });
+	}
+	items.push({ label: vscode.l10n.t('Senders'), kind: vscode.QuickPickItemKind.Separator });
+	for (const [sender, { label, count }] of senders) {
+		items.push({ label, description: String(count), sender, picked: true });
+	}
+	const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('What to download'), placeHolder: vscode.l10n.t('Press Enter to download all of them, or untick what you do not want') });
+	if (picked === undefined || picked.length === 0) {
+		throw new vscode.CancellationError();
+	}
+	const pickedKinds = picked.flatMap((item) => (item.attachmentKind === undefined ? [] : [item.attachmentKind]));
+	const pickedSenders = picked.flatMap((item) => (item.sender === undefined ? [] : [item.sender]));
+	return {
+		...(pickedKinds.length === 0 || pickedKinds.length === kinds.size ? {} : { kinds: new Set(pickedKinds) }),
+		...(pickedSenders.length === 0 || pickedSenders.length === senders.size ? {} : { senders: new Set(pickedSenders) }),
+	};
+}
