@@ -63,6 +63,8 @@ export class RelativePattern {
 	constructor(readonly base: unknown, readonly pattern: string) {}
 }
 
+export const QuickPickItemKind = { Separator: -1, Default: 0 } as const;
+
 export const ProgressLocation = { Notification: 15, Window: 10 } as const;
 
 export const Uri = {
@@ -88,6 +90,13 @@ export const window = {
 	showInformationMessage: (message: string, ...items: string[]): Promise<string | undefined> => {
 		window.infos.push({ message, items });
 		return Promise.resolve(window.infoChoice);
+	},
+	/** Every quick pick shown (its items), and how the test answers it (default: dismissed). */
+	quickPicks: [] as { label: string; description?: string; picked?: boolean; kind?: number }[][],
+	pickAnswer: (items: readonly { label: string; picked?: boolean; kind?: number }[]): unknown => { void items; return undefined; },
+	showQuickPick: (items: readonly { label: string; picked?: boolean; kind?: number }[]): Promise<unknown> => {
+		window.quickPicks.push(items.map((item) => ({ ...item })));
+		return Promise.resolve(window.pickAnswer(items));
 	},
 	/** Every error message with its buttons, and the button the test clicks (undefined: dismissed). */
 	errors: [] as { message: string; items: string[] }[],
@@ -139,6 +148,8 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			window.progress = [];
 			window.errors = [];
 			window.infos = [];
+			window.quickPicks = [];
+			window.pickAnswer = () => undefined;
 			window.infoChoice = undefined;
 			workspace.watchers = 0;
 			window.errorChoice = undefined;

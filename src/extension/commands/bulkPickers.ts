@@ -4,7 +4,7 @@ import { toLarkError } from '../../core/errors';
 import type { Message } from '../../core/lark/model';
 import { parseTimeArg } from '../../core/lark/timeParse';
 import { adviseOn } from '../platform/errorAdvice';
-import { planText } from '../services/archiveService';
+import { planText, type BulkChoice } from '../services/archiveService';
 
 export interface TimeRange {
 	start?: Date;
@@ -74,13 +74,14 @@ async function askDate(prompt: string, bound: 'start' | 'end'): Promise<Date | u
 interface FilterItem extends vscode.QuickPickItem {
 	attachmentKind?: AttachmentFilterKind;
 	sender?: string;
+	force?: boolean;
 }
 
 /**
  * What to fetch of a plan: its kinds and senders with their counts, all picked at first (Enter takes them all).
  * Not asked when there is nothing to choose between.
  */
-export async function pickFilter(plan: ArchivePlan, senderLabel: (message: Message) => string): Promise<AttachmentFilter> {
+export async function pickFilter(plan: ArchivePlan, senderLabel: (message: Message) => string): Promise<BulkChoice> {
 	const kinds = new Map<AttachmentFilterKind, number>();
 	const senders = new Map<string, { label: string; count: number }>();
 	for (const item of plan.fetch) {
@@ -91,7 +92,7 @@ export async function pickFilter(plan: ArchivePlan, senderLabel: (message: Messa
 		const id = item.message.senderId ?? '';
 		senders.set(id, { label: senderLabel(item.message), count: (senders.get(id)?.count ?? 0) + 1 });
 	}
-	if (kinds.size <= 1 && senders.size <= 1) {
+	if (kinds.size <= 1 && senders.size <= 1 && plan.skip.length === 0) {
 		return {};
 	}
 	const kindWords: Record<AttachmentFilterKind, string> = { image: vscode.l10n.t('Images'), file: vscode.l10n.t('Files'), audio: vscode.l10n.t('Audio'), video: vscode.l10n.t('Videos') };
@@ -103,14 +104,19 @@ export async function pickFilter(plan: ArchivePlan, senderLabel: (message: Messa
 	for (const [sender, { label, count }] of senders) {
 		items.push({ label, description: String(count), sender, picked: true });
 	}
+	if (plan.skip.length > 0) {
+		items.push({ label: vscode.l10n.t('Already downloaded'), kind: vscode.QuickPickItemKind.Separator });
+		items.push({ label: vscode.l10n.t('Download again the {0} files already downloaded', plan.skip.length), force: true, picked: false });
+	}
 	const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('What to download'), placeHolder: vscode.l10n.t('Press Enter to download all of them, or untick what you do not want') });
 	if (picked === undefined || picked.length === 0) {
 		throw new vscode.CancellationError();
 	}
 	const pickedKinds = picked.flatMap((item) => (item.attachmentKind === undefined ? [] : [item.attachmentKind]));
 	const pickedSenders = picked.flatMap((item) => (item.sender === undefined ? [] : [item.sender]));
-	return {
+	const filter: AttachmentFilter = {
 		...(pickedKinds.length === 0 || pickedKinds.length === kinds.size ? {} : { kinds: new Set(pickedKinds) }),
 		...(pickedSenders.length === 0 || pickedSenders.length === senders.size ? {} : { senders: new Set(pickedSenders) }),
 	};
+	return { filter, force: picked.some((item) => item.force === true) };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Chat, Message } from '../../core/lark/model';
+import type { BulkChoice } from '../services/archiveService';
 import { resolveDownloadTarget } from '../services/workspaceTarget';
 import { inRange, pickFilter, pickRange } from './bulkPickers';
 import { collectMessages } from '../../core/app/collectMessages';
@@ -46,14 +47,22 @@ export async function downloadChat(context: CommandContext, node?: TreeNode): Pr
 	const range = await pickRange(chat.name, messages, (subset) => context.archive.plan(target, subset));
 	const chosen = inRange(messages, range);
 	const plan = await context.archive.plan(target, chosen);
-	if (plan.fetch.length === 0) {
-		void vscode.window.showInformationMessage(plan.skip.length === 0
-			? vscode.l10n.t('No attachments in {0} for that time range.', chat.name)
-			: vscode.l10n.t('All {0} attachments in {1} for that time range are already downloaded.', plan.skip.length, chat.name));
+	if (plan.fetch.length === 0 && plan.skip.length === 0) {
+		void vscode.window.showInformationMessage(vscode.l10n.t('No attachments in {0} for that time range.', chat.name));
 		return;
 	}
-	const filter = await pickFilter(plan, senderLabel);
-	const summary = await context.archive.downloadMany(chosen, vscode.l10n.t('Downloading attachments of {0}', chat.name), chat, { filter }, target);
+	let choice: BulkChoice;
+	if (plan.fetch.length === 0) {
+		const again = vscode.l10n.t('Download Again');
+		const answer = await vscode.window.showInformationMessage(vscode.l10n.t('All {0} attachments in {1} for that time range are already downloaded.', plan.skip.length, chat.name), again);
+		if (answer !== again) {
+			return;
+		}
+		choice = { force: true };
+	} else {
+		choice = await pickFilter(plan, senderLabel);
+	}
+	const summary = await context.archive.downloadMany(chosen, vscode.l10n.t('Downloading attachments of {0}', chat.name), chat, choice, target);
 	reportSummary(context, summary);
 }
 
