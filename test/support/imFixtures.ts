@@ -37,6 +37,10 @@ export interface ImFixtures {
 	deniedChats: Set<string>;
 	/** Which field carries the next page's token (both occur in the Open API). */
 	tokenField: 'page_token' | 'next_page_token';
+	/** Names the contact API answers by open id; ids not here are left out of its answer, as for users the app cannot see. */
+	users?: Map<string, string>;
+	/** The app lacks contact:user.base:readonly: the contact API answers 99991672. */
+	contactDenied?: boolean;
 }
 
 const BASE_TIME = Date.UTC(2024, 4, 6, 1, 0, 0); // 2024-05-06 09:00 +08:00
@@ -52,6 +56,7 @@ export function installImFixtures(server: LarkTestServer): ImFixtures {
 		resources: new Map(),
 		deniedChats: new Set(),
 		tokenField: 'page_token',
+		users: new Map([['ou_alice', 'Alice 王'], ['ou_bob', 'Bob Lee']]),
 	};
 	buildMessages(server, fixtures);
 	installImRoutes(server, fixtures);
@@ -67,6 +72,31 @@ export function installImRoutes(server: LarkTestServer, fixtures: ImFixtures): v
 	server.route('GET', /^\/open-apis\/im\/v1\/chats\/[^/]+$/, (req, res, url) => handleGetChat(server, fixtures, req, res, url));
 	server.route('GET', /^\/open-apis\/im\/v1\/messages$/, (req, res, url) => handleMessages(server, fixtures, req, res, url));
 	server.route('GET', /^\/open-apis\/im\/v1\/messages\/[^/]+$/, (req, res, url) => handleGetMessage(server, fixtures, req, res, url));
+	server.route('GET', /^\/open-apis\/contact\/v3\/users\/batch$/, (req, res, url) => handleUsersBatch(server, fixtures, req, res, url));
+}
+
+/**
+ * GET /contact/v3/users/batch?user_ids=…&user_id_type=open_id: the users it may show, each with `name`; others are
+ * left out (code 0). Without the contact scope: 99991672 naming it (the same shape as the IM scope errors).
+ */
+function handleUsersBatch(server: LarkTestServer, fixtures: ImFixtures, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+	if (!authorized(server, req, res)) {
+		return;
+	}
+	if (fixtures.contactDenied === true) {
+		sendJson(res, 400, { code: 99991672, msg: 'Access denied. One of the following scopes is required: [contact:user.base:readonly]', error: { log_id: 'log-99991672', permission_violations: [{ type: 'action_scope_required', subject: 'contact:user.base:readonly' }] } });
+		return;
+	}
+	const ids = url.searchParams.getAll('user_ids');
+	if (ids.length === 0 || ids.length > 50 || url.searchParams.get('user_id_type') !== 'open_id') {
+		sendJson(res, 400, { code: 99992402, msg: 'field validation failed', error: { log_id: 'log-99992402' } });
+		return;
+	}
+	const items = ids.flatMap((id) => {
+		const name = fixtures.users?.get(id);
+		return name === undefined ? [] : [{ open_id: id, name, en_name: name }];
+	});
+	sendJson(res, 200, { code: 0, msg: 'success', data: { items } });
 }
 
 /** A chat of `count` image messages, each with its own small resource (for bulk tests). */

@@ -6,6 +6,7 @@ import { DownloadEngine } from '../../core/download/downloadEngine';
 import { validateRelativeFolder } from '../../core/download/pathSafety';
 import { LarkError } from '../../core/errors';
 import { collectMessages, type MessageSource } from '../../core/app/collectMessages';
+import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
 import { ChatNames } from '../../core/lark/chatNames';
 import { DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../core/naming/nameTemplate';
@@ -70,7 +71,7 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 	const session = openSession(context, parseIdentityChoice(values.as));
 	const client = new LarkClient(session);
 	try {
-		const { messages, unlisted } = await collectMessages(client, source, { signal: context.signal });
+		const { messages, unlisted } = await collectMessages(client, source, { signal: context.signal, senderNames: new SenderNames(session) });
 		const chatNames = new ChatNames(client, context.signal);
 		const { plan, summary } = await downloadIntoArchive(new DownloadEngine(session), messages, {
 			root: context.cwd,

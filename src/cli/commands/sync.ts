@@ -7,6 +7,7 @@ import { DEFAULT_BULK_CONCURRENCY } from '../../core/bulk/bulkDownload';
 import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
 import { ChatNames } from '../../core/lark/chatNames';
+import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
 import { DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../core/naming/nameTemplate';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
@@ -61,6 +62,7 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 			folder,
 			template,
 			chatNameOf: (id) => chatNames.of(id),
+			senderNames: new SenderNames(session),
 			filter,
 			...range,
 			force: values.force === true,

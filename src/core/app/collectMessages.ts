@@ -1,6 +1,7 @@
 import type { LarkClient, ListNotice, MessageListOptions } from '../lark/larkClient';
 import { MAX_MESSAGE_PAGE_SIZE } from '../lark/larkClient';
 import type { Message } from '../lark/model';
+import type { SenderNames } from '../lark/senderNames';
 
 /** What to collect: one message (a merge_forward with its children), or a chat's or thread's messages. */
 export type MessageSource =
@@ -16,6 +17,8 @@ export interface Collected {
 
 export interface CollectOptions {
 	signal?: AbortSignal;
+	/** Names the messages' senders (the listing carries ids only) when given. */
+	senderNames?: Pick<SenderNames, 'nameMessages'>;
 	/** After each message: how many messages and attachments so far. */
 	onProgress?: (progress: { messages: number; attachments: number }) => void;
 }
@@ -49,5 +52,6 @@ export async function collectMessages(client: Pick<LarkClient, 'getMessage' | 'l
 			add(message);
 		}
 	}
+	await options.senderNames?.nameMessages(messages, options.signal);
 	return { messages, unlisted: notices.filter((notice) => notice.error !== undefined) };
 }

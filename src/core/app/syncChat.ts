@@ -5,6 +5,7 @@ import type { DownloadEngine } from '../download/downloadEngine';
 import { toLarkError } from '../errors';
 import type { LarkClient, ListNotice } from '../lark/larkClient';
 import type { Message } from '../lark/model';
+import type { SenderNames } from '../lark/senderNames';
 import { downloadIntoArchive, type ArchiveDownloadOptions, type ArchiveDownloadResult } from './archiveDownload';
 import type { AttachmentFilter } from './archivePlan';
 import { collectMessages } from './collectMessages';
@@ -14,6 +15,8 @@ export interface SyncOptions extends ArchiveDownloadOptions {
 	start?: Date;
 	end?: Date;
 	onListed?: (progress: { messages: number; attachments: number }) => void;
+	/** Names the senders for `{sender}` and the record (the listing carries ids only). */
+	senderNames?: Pick<SenderNames, 'nameMessages'>;
 }
 
 export interface SyncResult extends ArchiveDownloadResult {
@@ -77,6 +80,7 @@ export async function syncChat(client: Pick<LarkClient, 'getMessage' | 'listMess
 		}
 	}
 	const messages = [...retried, ...collected.messages];
+	await options.senderNames?.nameMessages(messages, options.signal);
 	const result = await downloadIntoArchive(engine, messages, options);
 	if (result.summary === undefined) {
 		return { ...result, ...(listedFrom === undefined ? {} : { listedFrom }), retriedMessages: retried.length, unlisted: collected.unlisted };

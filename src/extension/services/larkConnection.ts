@@ -5,6 +5,7 @@ import { DownloadEngine } from '../../core/download/downloadEngine';
 import type { ApiSession } from '../../core/http/apiSession';
 import type { HttpClient } from '../../core/http/httpClient';
 import { RequestBudget } from '../../core/http/requestBudget';
+import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
 import { displayName, type LarkAuthenticationProvider } from '../auth/larkAuthenticationProvider';
 import type { UserSessionStore } from '../auth/userSessionStore';
@@ -19,6 +20,8 @@ export interface Connection {
 	session: ApiSession;
 	engine: DownloadEngine;
 	client: LarkClient;
+	/** Senders' names for this session (asked of the contact API once per id). */
+	senderNames: SenderNames;
 	/** "bot", or the signed-in user's name: shown on the tree. */
 	identityLabel: string;
 }
@@ -103,6 +106,6 @@ export class LarkConnection implements vscode.Disposable {
 		const session = openLarkSession({ credentials, choice, http: this.http, budget: this.budget, ...(signedInUser === undefined ? {} : { signedInUser }) });
 		const identityLabel = session.identity === 'bot' ? vscode.l10n.t('bot') : signedInUser !== undefined && user !== undefined ? displayName(user) : vscode.l10n.t('user token');
 		this.logger.info('connection', `Using ${session.baseUrl} as ${identityLabel}`);
-		return { session, engine: new DownloadEngine(session), client: new LarkClient(session), identityLabel };
+		return { session, engine: new DownloadEngine(session), client: new LarkClient(session), senderNames: new SenderNames(session), identityLabel };
 	}
 }

@@ -455,7 +455,7 @@ export function buildCatalog(now = Date.now()): SandboxCatalog {
 
 	b.finish([design, launch, finance, allHands, partner, p2p]);
 	return {
-		fixtures: { chats: b.chats, containers: b.containers, singles: b.singles, resources: new Map(), deniedChats: new Set(), tokenField: 'page_token' },
+		fixtures: { chats: b.chats, containers: b.containers, singles: b.singles, resources: new Map(), deniedChats: new Set(), tokenField: 'page_token', users: new Map(Object.values(PEOPLE).map((person) => [person.id, person.name])) },
 		resources: b.resources,
 		chats: { design: design.chatId, launch: launch.chatId, finance: finance.chatId, allHands: allHands.chatId, partner: partner.chatId, p2p: p2p.chatId },
 	};

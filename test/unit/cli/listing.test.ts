@@ -168,10 +168,10 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 			const pad = (n: number) => String(n).padStart(2, '0');
 			return { date: `${sent.getFullYear()}-${pad(sent.getMonth() + 1)}-${pad(sent.getDate())}`, time: `${pad(sent.getHours())}${pad(sent.getMinutes())}${pad(sent.getSeconds())}` };
 		}
-		/** The name a nameless resource of the forwarded container gets: when, who, what, and the key's end. */
+		/** The name a nameless resource of the forwarded container gets: when, who (the name from the contact API), what, and the key's end. */
 		function nameless(kind: string, keyTail: string, ext: string): string {
 			const { date, time } = sentAt(IDS.forward);
-			return `${date} ${time} ou_alice ${kind} ${keyTail}${ext}`;
+			return `${date} ${time} Alice 王 ${kind} ${keyTail}${ext}`;
 		}
 
 		async function summaryOf(args: string[], expectedStatus: number): Promise<Envelope<SummaryData>> {
@@ -217,14 +217,23 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 			const out = await summaryOf(['download-all', '--chat-id', IDS.designChat, '--name-template', '{date}/{sender} {time} {name}'], 0);
 			const photo = out.data.saved.find((s) => s.key === 'img_v3_photo');
 			const { date, time } = sentAt('om_m02');
-			assert.equal(path.relative(work.dir, photo?.saved_path ?? ''), path.join(date, `ou_alice ${time} ${date} ${time} ou_alice image _photo.png`));
+			assert.equal(path.relative(work.dir, photo?.saved_path ?? ''), path.join(date, `Alice 王 ${time} ${date} ${time} Alice 王 image _photo.png`), 'the sender\'s name from the contact API');
 			assert.equal(imRequests(`chats/${IDS.designChat}`).length, 0, 'no {chat} in the template: the chat name is not asked for');
+			assert.equal(server.requests.filter((r) => r.path === '/open-apis/contact/v3/users/batch').length, 1, 'one batch for every sender');
 
 			const before = server.requests.length;
 			const bad = await runCli(['download-all', '--chat-id', IDS.designChat, '--name-template', '../{name}'], { cwd: work.dir, env });
 			assert.equal(bad.status, 2);
 			assert.match((JSON.parse(bad.stderr) as { error: ErrorJson }).error.message, /Invalid name template/);
 			assert.equal(server.requests.length, before);
+		});
+
+		it('without the contact scope, {sender} falls back to the open id after one refused request', async () => {
+			fixtures.contactDenied = true;
+			const out = await summaryOf(['download-all', '--chat-id', IDS.designChat, '--name-template', '{sender}/{name}'], 0);
+			const photo = out.data.saved.find((s) => s.key === 'img_v3_photo');
+			assert.equal(path.relative(work.dir, photo?.saved_path ?? '').split(path.sep)[0], 'ou_alice');
+			assert.equal(server.requests.filter((r) => r.path === '/open-apis/contact/v3/users/batch').length, 1, 'asked once, then not again');
 		});
 
 		it('one permission failure: exit 1, typed error in failed, every other file saved', async () => {
