@@ -9,4 +9,6 @@ export const PREVIEW_SCHEME = 'lark-request-preview';
 export const ContextKeys = {
 	signedIn: 'larkDownloader.signedIn',
 	userSignedIn: 'larkDownloader.userSignedIn',
+	/** Set once the sign-in state is known, so no welcome view shows a wrong state while it loads. */
+	ready: 'larkDownloader.ready',
 } as const;

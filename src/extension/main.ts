@@ -32,16 +32,22 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const downloads = new DownloadService(connection, settings, index, logger, cancelSwitch);
 	const archive = new ArchiveService(connection, settings, index, logger, cancelSwitch);
 	const model = new ChatTreeModel(connection, logger);
-	const provider = new ChatTreeProvider(model, index);
+	const provider = new ChatTreeProvider(model, index, () => settings.onlyMessagesWithAttachments());
 	const preview = new RequestPreviewProvider();
 	const errorShown = new vscode.EventEmitter<string>();
 	const treeView = vscode.window.createTreeView(CHATS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
 
 	const updateSignedIn = async (): Promise<void> => {
-		await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, (await credentials.get()) !== undefined);
-		await vscode.commands.executeCommand('setContext', ContextKeys.userSignedIn, (await sessions.get()) !== undefined);
-		const current = await connection.get().catch(() => undefined);
-		treeView.description = current === undefined ? undefined : vscode.l10n.t('as {0}', current.identityLabel);
+		// Both states first, then the keys together: no welcome view flashes a state that is not the user's.
+		const [app, user, current] = await Promise.all([credentials.get(), sessions.get(), connection.get().catch(() => undefined)]);
+		await vscode.commands.executeCommand('setContext', ContextKeys.signedIn, app !== undefined);
+		await vscode.commands.executeCommand('setContext', ContextKeys.userSignedIn, user !== undefined);
+		await vscode.commands.executeCommand('setContext', ContextKeys.ready, true);
+		// A single view's description is not shown in its container's title: the identity goes into the title.
+		treeView.title = current === undefined
+			? vscode.l10n.t('Chats')
+			: current.session.identity === 'bot' ? vscode.l10n.t('Chats · as the app\'s bot') : vscode.l10n.t('Chats · {0}', current.identityLabel);
+		treeView.description = undefined;
 	};
 	context.subscriptions.push(
 		logger, credentials, sessions, auth, index, connection, model, provider, preview, treeView, errorShown,
@@ -53,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 		vscode.workspace.onDidChangeConfiguration((event) => {
 			if (event.affectsConfiguration('larkDownloader.downloadFolder')) {
 				index.watch();
+			}
+			if (event.affectsConfiguration('larkDownloader.onlyMessagesWithAttachments')) {
+				provider.refreshAll();
 			}
 		}),
 		connection.onDidChange(() => {

@@ -63,6 +63,40 @@ export class RelativePattern {
 	constructor(readonly base: unknown, readonly pattern: string) {}
 }
 
+export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 } as const;
+
+export class TreeItem {
+	id?: string;
+	description?: string;
+	tooltip?: unknown;
+	iconPath?: unknown;
+	resourceUri?: unknown;
+	contextValue?: string;
+	command?: { command: string; title: string; arguments?: unknown[] };
+	accessibilityInformation?: { label: string };
+	constructor(readonly label: string, readonly collapsibleState: number = 0) {}
+}
+
+export class ThemeIcon {
+	static readonly File = new ThemeIcon('file');
+	constructor(readonly id: string, readonly color?: unknown) {}
+}
+
+export class ThemeColor {
+	constructor(readonly id: string) {}
+}
+
+export class MarkdownString {
+	constructor(public value = '') {}
+	appendMarkdown(text: string): this {
+		this.value += text;
+		return this;
+	}
+}
+
+/** The display language (tests set 'zh-cn' to check what a Chinese UI shows). */
+export const env = { language: 'en' };
+
 export const QuickPickItemKind = { Separator: -1, Default: 0 } as const;
 
 export const ProgressLocation = { Notification: 15, Window: 10 } as const;
@@ -154,6 +188,7 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			workspace.watchers = 0;
 			window.errorChoice = undefined;
 			commands.executed = [];
+			env.language = 'en';
 		},
 	};
 }

@@ -22,6 +22,8 @@ export interface CommandSignatures {
 	'larkDownloader.copyFileKey': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.retry': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.loadMore': (node?: TreeNode) => Promise<void>;
+	'larkDownloader.loadAll': (node?: TreeNode) => Promise<void>;
+	'larkDownloader.toggleOnlyWithAttachments': () => Promise<void>;
 	'larkDownloader.showLog': () => Promise<void>;
 }
 
@@ -64,6 +66,8 @@ export const COMMAND_IDS = [
 	'larkDownloader.copyFileKey',
 	'larkDownloader.retry',
 	'larkDownloader.loadMore',
+	'larkDownloader.loadAll',
+	'larkDownloader.toggleOnlyWithAttachments',
 	'larkDownloader.showLog',
 ] as const satisfies readonly CommandId[];
 
@@ -81,4 +85,5 @@ export const NODE_COMMAND_IDS: readonly CommandId[] = [
 	'larkDownloader.copyFileKey',
 	'larkDownloader.retry',
 	'larkDownloader.loadMore',
+	'larkDownloader.loadAll',
 ];

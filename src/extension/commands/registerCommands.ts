@@ -10,7 +10,7 @@ import { previewRequest } from './previewRequest';
 import { signIn } from './signIn';
 import { signInWithLark } from './signInWithLark';
 import { signOut } from './signOut';
-import { loadMore, refresh, retry } from './treeActions';
+import { loadAll, loadMore, refresh, retry, toggleOnlyWithAttachments } from './treeActions';
 import { downloadAttachment, downloadChat, downloadMessage } from './treeDownloads';
 
 /** Every command of the manifest, each behind the error funnel. */
@@ -33,6 +33,8 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 		'larkDownloader.copyFileKey': (node) => copyFileKey(node),
 		'larkDownloader.retry': (node) => retry(context, node),
 		'larkDownloader.loadMore': (node) => loadMore(context, node),
+		'larkDownloader.loadAll': (node) => loadAll(context, node),
+		'larkDownloader.toggleOnlyWithAttachments': () => toggleOnlyWithAttachments(context),
 		'larkDownloader.showLog': () => {
 			context.logger.show();
 			return Promise.resolve();

@@ -5,6 +5,11 @@ import { emptyManifest, resourceKey } from '../../core/archive/manifestFormat';
 import { readManifest, resourceFor } from '../../core/archive/manifestStore';
 
 const REFUSED_KEY = 'larkDownloader.refused';
+
+export interface SavedFile {
+	path: string;
+	size: number;
+}
 /** Reload at most this often while files change (a bulk download saves many in a row). */
 const RELOAD_DELAY_MS = 300;
 
@@ -14,10 +19,11 @@ const RELOAD_DELAY_MS = 300;
  * another window or the CLI saved is. Reloaded when anything in a download folder changes.
  */
 export class DownloadIndex implements vscode.Disposable {
-	private readonly _onDidChange = new vscode.EventEmitter<void>();
+	/** Fires with the `messageId/fileKey`s whose state changed (downloaded, gone, refused). */
+	private readonly _onDidChange = new vscode.EventEmitter<readonly string[]>();
 	readonly onDidChange = this._onDidChange.event;
-	/** `messageId/fileKey` → the file, for entries whose file is there with the recorded size. */
-	private present = new Map<string, string>();
+	/** `messageId/fileKey` → the file and its size, for entries whose file is there with the recorded size. */
+	private present = new Map<string, SavedFile>();
 	private watchers: vscode.Disposable[] = [];
 	private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -37,7 +43,11 @@ export class DownloadIndex implements vscode.Disposable {
 
 	/** Reads the manifests and checks their files now; the tree is told when done. */
 	reload(): Promise<void> {
-		return this.load().then(() => this._onDidChange.fire());
+		return this.load().then((changed) => {
+			if (changed.length > 0) {
+				this._onDidChange.fire(changed);
+			}
+		});
 	}
 
 	/** Soon, once (many changes in a row are one reload). */
@@ -51,17 +61,21 @@ export class DownloadIndex implements vscode.Disposable {
 		}, RELOAD_DELAY_MS);
 	}
 
-	private async load(): Promise<void> {
-		const present = new Map<string, string>();
+	/** Reads the records and checks their files; returns the keys whose state differs from before. */
+	private async load(): Promise<string[]> {
+		const present = new Map<string, SavedFile>();
 		for (const folder of this.downloadFolders()) {
 			const manifest = await readManifest(folder).catch(() => undefined);
 			for (const entry of Object.values(manifest?.resources ?? {})) {
 				if ((await checkResourceOnDisk(folder, entry)).state === 'present') {
-					present.set(resourceKey(entry.messageId, entry.fileKey), path.join(folder, ...entry.path.split('/')));
+					present.set(resourceKey(entry.messageId, entry.fileKey), { path: path.join(folder, ...entry.path.split('/')), size: entry.size });
 				}
 			}
 		}
+		const before = this.present;
 		this.present = present;
+		const keys = new Set([...before.keys(), ...present.keys()]);
+		return [...keys].filter((key) => before.get(key)?.path !== present.get(key)?.path);
 	}
 
 	/** The saved file, checked against the disk now. */
@@ -80,10 +94,15 @@ export class DownloadIndex implements vscode.Disposable {
 		return this.present.has(resourceKey(messageId, key));
 	}
 
+	/** The saved file (path and size), as of the last reload. */
+	saved(messageId: string, key: string): SavedFile | undefined {
+		return this.present.get(resourceKey(messageId, key));
+	}
+
 	/** Remembers that Lark refuses to serve this attachment (a card image answered 234043), so it is not asked again. */
 	async refuse(messageId: string, key: string, reason: string): Promise<void> {
 		await this.state.update(REFUSED_KEY, { ...this.state.get<Record<string, string>>(REFUSED_KEY, {}), [resourceKey(messageId, key)]: reason });
-		this._onDidChange.fire();
+		this._onDidChange.fire([resourceKey(messageId, key)]);
 	}
 
 	/** Why Lark refused this attachment before, if it did. */

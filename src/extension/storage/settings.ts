@@ -20,6 +20,15 @@ export class Settings {
 		return this.section(scope).get<ConflictSetting>('conflictPolicy', 'rename');
 	}
 
+	/** The tree shows only messages that carry attachments. */
+	onlyMessagesWithAttachments(): boolean {
+		return this.section().get<boolean>('onlyMessagesWithAttachments', false);
+	}
+
+	async setOnlyMessagesWithAttachments(value: boolean): Promise<void> {
+		await this.section().update('onlyMessagesWithAttachments', value, vscode.ConfigurationTarget.Global);
+	}
+
 	identity(): IdentityChoice {
 		return this.section().get<IdentityChoice>('identity', 'auto');
 	}

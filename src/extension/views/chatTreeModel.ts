@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { toLarkError } from '../../core/errors';
+import { toLarkError, type LarkError } from '../../core/errors';
 import type { Chat, Message } from '../../core/lark/model';
 import type { Logger } from '../platform/logger';
 import { adviseOn } from '../platform/errorAdvice';
@@ -7,6 +7,8 @@ import type { LarkConnection } from '../services/larkConnection';
 
 export const MESSAGE_PAGE_SIZE = 20;
 const MAX_CHATS = 1000;
+/** Load All stops here: a tree row per message beyond this helps nobody (Download All lists the rest itself). */
+const MAX_LOADED = 5000;
 
 type Loadable<T> = { state: 'loaded'; value: T } | { state: 'error'; message: string };
 
@@ -25,6 +27,7 @@ export class ChatTreeModel implements vscode.Disposable {
 	readonly onDidChange = this._onDidChange.event;
 	private chats: Promise<Loadable<Chat[]>> | undefined;
 	private readonly messages = new Map<string, Promise<Loadable<ChatMessages>>>();
+	private toldNoNames = false;
 
 	constructor(private readonly connection: LarkConnection, private readonly logger: Logger) {}
 
@@ -69,6 +72,21 @@ export class ChatTreeModel implements vscode.Disposable {
 		this._onDidChange.fire(chat);
 	}
 
+	/** Loads every page of a chat's messages (up to MAX_LOADED), stopping when `signal` aborts. */
+	async loadAll(chat: Chat, signal?: AbortSignal, onProgress?: (loaded: number) => void): Promise<void> {
+		for (;;) {
+			const current = await this.getMessages(chat);
+			if (current.state !== 'loaded' || !current.value.hasMore || current.value.messages.length >= MAX_LOADED || signal?.aborted === true) {
+				break;
+			}
+			const next = this.capture(`more messages of ${chat.id}`, () => this.fetchPage(chat, current.value.pageToken, current.value.messages));
+			this.messages.set(chat.id, next);
+			const loaded = await next;
+			onProgress?.(loaded.state === 'loaded' ? loaded.value.messages.length : 0);
+		}
+		this._onDidChange.fire(chat);
+	}
+
 	/** Forget cached data: everything, or one chat's messages. */
 	refresh(chat?: Chat): void {
 		if (chat === undefined) {
@@ -85,12 +103,26 @@ export class ChatTreeModel implements vscode.Disposable {
 	}
 
 	private async fetchPage(chat: Chat, pageToken: string | undefined, before: Message[]): Promise<ChatMessages> {
-		const { client } = await this.connection.require();
+		const { client, senderNames } = await this.connection.require();
 		const page = await client.listMessagesPage({ containerId: chat.id, containerType: 'chat', sort: 'desc', pageSize: MESSAGE_PAGE_SIZE }, pageToken);
 		for (const notice of page.notices) {
 			this.logger.warn('tree', notice.message);
 		}
+		await senderNames.nameMessages(page.items);
+		this.sayOnceWhyNoNames(senderNames.unavailable);
 		return { messages: [...before, ...page.items], pageToken: page.pageToken, hasMore: page.hasMore && page.pageToken !== undefined };
+	}
+
+	/** Without the contact scope senders show as short ids: said once per window, not on every page. */
+	private sayOnceWhyNoNames(failure: LarkError | undefined): void {
+		if (failure === undefined || this.toldNoNames) {
+			return;
+		}
+		this.toldNoNames = true;
+		this.logger.warn('tree', `Sender names are not available: ${failure.message}`);
+		void vscode.window.showInformationMessage(failure.reason === 'scope-missing'
+			? vscode.l10n.t('Senders are shown by a short ID: the Lark app lacks the permission to read names (contact:user.base:readonly). Add it in the Lark developer console to see names.')
+			: vscode.l10n.t('Senders are shown by a short ID: Lark did not give their names.'));
 	}
 
 	private async capture<T>(what: string, load: () => Promise<T>): Promise<Loadable<T>> {

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { Attachment, Chat } from '../../core/lark/model';
-import { formatBytes } from '../../core/util/formatBytes';
+import * as path from 'node:path';
+import { attachmentId, type Attachment, type Chat } from '../../core/lark/model';
 import { notDownloadableText } from '../platform/errorAdvice';
 import type { DownloadIndex } from '../storage/downloadIndex';
 import type { ChatTreeModel } from './chatTreeModel';
 import { ContextValues } from './contextValues';
+import { attachmentDetails, attachmentLabel, messageLabel, senderText, whenText } from './rowText';
 import type { AttachmentNode, ChatNode, ErrorNode, MessageNode, TreeNode } from './nodes/treeNode';
 
 const ATTACHMENT_ICONS: Record<Attachment['kind'], string> = {
@@ -22,16 +23,28 @@ const ATTACHMENT_ICONS: Record<Attachment['kind'], string> = {
 
 /** Maps the model to tree items; all fetching and caching lives in ChatTreeModel. */
 export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | undefined>();
+	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
 	readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
 	private readonly chatNodes = new Map<string, ChatNode>();
+	/** The attachment rows on screen by `messageId/fileKey`: a download refreshes only its own rows. */
+	private readonly attachmentNodes = new Map<string, AttachmentNode[]>();
 	private readonly subscriptions: vscode.Disposable[];
 
-	constructor(private readonly model: ChatTreeModel, private readonly index: DownloadIndex) {
+	constructor(private readonly model: ChatTreeModel, private readonly index: DownloadIndex, private readonly onlyWithAttachments: () => boolean = () => false) {
 		this.subscriptions = [
 			model.onDidChange((chat) => this._onDidChangeTreeData.fire(chat === undefined ? undefined : this.chatNodes.get(chat.id))),
-			index.onDidChange(() => this._onDidChangeTreeData.fire(undefined)),
+			index.onDidChange((keys) => {
+				const nodes = keys.flatMap((key) => this.attachmentNodes.get(key) ?? []);
+				if (nodes.length > 0) {
+					this._onDidChangeTreeData.fire(nodes);
+				}
+			}),
 		];
+	}
+
+	/** After the "only messages with attachments" setting changed. */
+	refreshAll(): void {
+		this._onDidChangeTreeData.fire(undefined);
 	}
 
 	async getChildren(element?: TreeNode): Promise<TreeNode[]> {
@@ -51,20 +64,33 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 			});
 		}
 		if (element.kind === 'chat') {
-			const page = await this.model.getMessages(element.chat);
-			if (page.state === 'error') {
-				return [{ kind: 'error', message: page.message, chat: element.chat }];
-			}
-			const nodes: TreeNode[] = page.value.messages.map((message) => ({ kind: 'message', chat: element.chat, message }));
-			if (page.value.hasMore) {
-				nodes.push({ kind: 'loadMore', chat: element.chat });
-			}
-			return nodes;
+			return this.chatChildren(element);
 		}
 		if (element.kind === 'message') {
-			return element.message.attachments.map((attachment) => ({ kind: 'attachment', chat: element.chat, message: element.message, attachment }));
+			return element.message.attachments.map((attachment) => {
+				const node: AttachmentNode = { kind: 'attachment', chat: element.chat, message: element.message, attachment };
+				const key = attachmentId(attachment);
+				this.attachmentNodes.set(key, [...(this.attachmentNodes.get(key) ?? []).filter((other) => other.message.id !== node.message.id), node]);
+				return node;
+			});
 		}
 		return [];
+	}
+
+	private async chatChildren(element: ChatNode): Promise<TreeNode[]> {
+		const page = await this.model.getMessages(element.chat);
+		if (page.state === 'error') {
+			return [{ kind: 'error', message: page.message, chat: element.chat }];
+		}
+		const filtered = this.onlyWithAttachments();
+		const messages = filtered ? page.value.messages.filter((message) => message.attachments.length > 0) : page.value.messages;
+		const nodes: TreeNode[] = messages.map((message) => ({ kind: 'message', chat: element.chat, message }));
+		if (page.value.hasMore) {
+			nodes.push({ kind: 'loadMore', chat: element.chat });
+		} else if (messages.length === 0) {
+			nodes.push({ kind: 'empty', chat: element.chat, filtered: filtered && page.value.messages.length > 0 });
+		}
+		return nodes;
 	}
 
 	getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -79,8 +105,15 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 				const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
 				item.id = `more:${node.chat.id}`;
 				item.iconPath = new vscode.ThemeIcon('more');
+				item.tooltip = vscode.l10n.t('Load the next messages; Load All loads every message of this chat');
 				item.contextValue = ContextValues.loadMore();
 				item.command = { command: 'larkDownloader.loadMore', title: vscode.l10n.t('Load more…'), arguments: [node] };
+				return item;
+			}
+			case 'empty': {
+				const item = new vscode.TreeItem(node.filtered ? vscode.l10n.t('No messages with attachments') : vscode.l10n.t('No messages in this chat'), vscode.TreeItemCollapsibleState.None);
+				item.id = `empty:${node.chat.id}`;
+				item.iconPath = new vscode.ThemeIcon('info');
 				return item;
 			}
 			case 'error':
@@ -98,74 +131,73 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 	private attachmentItem(node: AttachmentNode): vscode.TreeItem {
 		const refusal = this.index.refusal(node.attachment.messageId, node.attachment.key);
 		const attachment: Attachment = refusal === undefined ? node.attachment : { ...node.attachment, downloadable: false, notDownloadable: 'card-not-served', notDownloadableReason: refusal };
-		const downloaded = attachment.downloadable && this.index.has(attachment.messageId, attachment.key);
-		const item = new vscode.TreeItem(attachmentLabel(attachment), vscode.TreeItemCollapsibleState.None);
+		const saved = attachment.downloadable ? this.index.saved(attachment.messageId, attachment.key) : undefined;
+		const label = attachmentLabel(attachment, saved === undefined ? undefined : path.basename(saved.path));
+		const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
 		item.id = `attachment:${node.message.id}:${attachment.messageId}/${attachment.key}`;
-		item.iconPath = new vscode.ThemeIcon(downloaded ? 'pass-filled' : ATTACHMENT_ICONS[attachment.kind]);
-		const details = [attachment.kind, attachment.sizeBytes === undefined ? undefined : formatBytes(attachment.sizeBytes), attachment.durationMs === undefined ? undefined : `${Math.round(attachment.durationMs / 1000)} s`];
-		item.description = attachment.downloadable
-			? `${downloaded ? '✓ ' : ''}${details.filter((d) => d !== undefined).join(' · ')}`
-			: notDownloadableText(attachment);
-		item.tooltip = new vscode.MarkdownString([
-			`**${attachment.name ?? attachment.key}**`,
-			`${vscode.l10n.t('Message')}: \`${attachment.messageId}\``,
-			`${vscode.l10n.t('Key')}: \`${attachment.key}\` (${attachment.resourceType})`,
-			downloaded ? vscode.l10n.t('Downloaded') : '',
-		].filter((l) => l !== '').join('\n\n'));
-		item.contextValue = ContextValues.attachment(attachment, downloaded);
-		if (downloaded) {
+		// The file icon theme's icon for the name (PDF, ZIP, image…); a plain codicon when the name says nothing.
+		if (saved !== undefined || (attachment.name !== undefined && attachment.name !== '')) {
+			item.resourceUri = saved === undefined ? vscode.Uri.file(`/${label}`) : vscode.Uri.file(saved.path);
+			item.iconPath = vscode.ThemeIcon.File;
+		} else {
+			item.iconPath = new vscode.ThemeIcon(ATTACHMENT_ICONS[attachment.kind]);
+		}
+		const details = attachmentDetails(attachment, saved?.size);
+		item.description = attachment.downloadable ? (saved === undefined ? details : vscode.l10n.t('{0} · downloaded', details)) : notDownloadableText(attachment);
+		item.tooltip = attachmentTooltip(label, attachment, node, saved?.path);
+		item.accessibilityInformation = { label: `${label}, ${item.description}` };
+		item.contextValue = ContextValues.attachment(attachment, saved !== undefined);
+		if (saved !== undefined) {
 			item.command = { command: 'larkDownloader.openAttachment', title: vscode.l10n.t('Open'), arguments: [node] };
 		}
 		return item;
 	}
 }
 
-/** "ou_f9220ea2a0bb5bfc0f41f010e3097e01" → "ou_f922…7e01": enough to tell senders apart. */
-export function abbreviateId(id: string): string {
-	return id.length <= 14 ? id : `${id.slice(0, 7)}…${id.slice(-4)}`;
+function attachmentTooltip(label: string, attachment: Attachment, node: AttachmentNode, savedPath: string | undefined): vscode.MarkdownString {
+	const lines = [
+		`**${escapeMarkdown(label)}**`,
+		`${escapeMarkdown(senderText(node.message))} · ${escapeMarkdown(node.message.createTime.toLocaleString(vscode.env.language))}`,
+		savedPath === undefined ? vscode.l10n.t('Not downloaded yet') : vscode.l10n.t('Downloaded: {0}', escapeMarkdown(vscode.workspace.asRelativePath(savedPath))),
+		`${vscode.l10n.t('Message')}: \`${attachment.messageId}\` · ${vscode.l10n.t('Key')}: \`${attachment.key}\``,
+	];
+	const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+	if (savedPath !== undefined && (attachment.kind === 'image' || attachment.kind === 'post-image' || attachment.kind === 'card' || attachment.kind === 'cover')) {
+		// A thumbnail once the picture is on disk (the hover renders workspace files).
+		tooltip.appendMarkdown(`\n\n![${escapeMarkdown(label)}](${vscode.Uri.file(savedPath).toString()}|width=240)`);
+	}
+	return tooltip;
 }
 
-/** The file name when the message has one; otherwise what the attachment is, with a short key to tell several apart. */
-function attachmentLabel(attachment: Attachment): string {
-	if (attachment.name !== undefined && attachment.name !== '') {
-		return attachment.name;
-	}
-	const kinds: Record<Attachment['kind'], string> = {
-		image: vscode.l10n.t('Image'),
-		'post-image': vscode.l10n.t('Image in post'),
-		cover: vscode.l10n.t('Video cover'),
-		file: vscode.l10n.t('File'),
-		audio: vscode.l10n.t('Voice message'),
-		video: vscode.l10n.t('Video'),
-		'post-media': vscode.l10n.t('Video in post'),
-		sticker: vscode.l10n.t('Sticker'),
-		folder: vscode.l10n.t('Folder'),
-		card: vscode.l10n.t('Card'),
-	};
-	return `${kinds[attachment.kind]} · ${abbreviateId(attachment.key)}`;
+function escapeMarkdown(text: string): string {
+	return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
 function chatItem(chat: Chat): vscode.TreeItem {
 	const item = new vscode.TreeItem(chat.name === '' ? chat.id : chat.name, vscode.TreeItemCollapsibleState.Collapsed);
 	item.id = `chat:${chat.id}`;
 	item.iconPath = new vscode.ThemeIcon(chat.type === 'p2p' ? 'person' : chat.type === 'topic' ? 'comment-discussion' : 'organization');
-	item.description = chat.type === 'p2p' ? vscode.l10n.t('direct') : chat.type;
-	item.tooltip = chat.description ?? chat.id;
+	item.description = chat.type === 'p2p' ? vscode.l10n.t('direct') : chat.type === 'topic' ? vscode.l10n.t('topics') : vscode.l10n.t('group');
+	item.tooltip = chat.description === undefined || chat.description === '' ? item.label as string : `${item.label as string}\n${chat.description}`;
 	item.contextValue = ContextValues.chat();
 	return item;
 }
 
 function messageItem(node: MessageNode): vscode.TreeItem {
 	const { message } = node;
-	const downloadable = message.attachments.length > 0;
-	// The message list carries sender ids, not names (names need the contact API): keep ids short.
-	const sender = message.senderName ?? (message.senderId === undefined ? message.senderType ?? '' : abbreviateId(message.senderId));
-	const time = message.createTime.toLocaleString();
-	const item = new vscode.TreeItem(`${sender === '' ? '' : `${sender} · `}${time}`, downloadable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+	const hasAttachments = message.attachments.length > 0;
+	const label = messageLabel(message);
+	const item = new vscode.TreeItem(label, hasAttachments ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
 	item.id = `message:${node.chat.id}:${message.id}`;
-	item.description = message.deleted ? vscode.l10n.t('(deleted)') : message.textPreview;
-	item.tooltip = new vscode.MarkdownString(`${message.textPreview}\n\n\`${message.id}\` · ${message.msgType}`);
-	item.iconPath = new vscode.ThemeIcon(downloadable ? 'file-zip' : 'comment');
+	const sender = senderText(message);
+	item.description = `${sender} · ${whenText(message.createTime)}`;
+	item.tooltip = new vscode.MarkdownString([
+		`**${escapeMarkdown(sender)}** · ${escapeMarkdown(message.createTime.toLocaleString(vscode.env.language))}`,
+		escapeMarkdown(message.deleted ? vscode.l10n.t('Recalled message') : message.textPreview),
+		`\`${message.id}\``,
+	].join('\n\n'));
+	item.iconPath = new vscode.ThemeIcon(message.deleted ? 'trash' : hasAttachments ? (message.attachments.every((a) => a.resourceType === 'image') ? 'file-media' : 'paperclip') : 'comment');
+	item.accessibilityInformation = { label: `${sender}, ${whenText(message.createTime)}: ${label}` };
 	item.contextValue = ContextValues.message(message);
 	return item;
 }
@@ -179,4 +211,3 @@ function errorItem(node: ErrorNode): vscode.TreeItem {
 	item.command = { command: 'larkDownloader.retry', title: vscode.l10n.t('Retry'), arguments: [node] };
 	return item;
 }
-

@@ -1,7 +1,7 @@
 import type { Attachment, Chat, Message } from '../../../core/lark/model';
 
 /** Every row of the Lark tree; the provider maps each to a TreeItem. */
-export type TreeNode = ChatNode | MessageNode | AttachmentNode | LoadMoreNode | ErrorNode;
+export type TreeNode = ChatNode | MessageNode | AttachmentNode | LoadMoreNode | EmptyNode | ErrorNode;
 
 export interface ChatNode {
 	kind: 'chat';
@@ -25,6 +25,13 @@ export interface AttachmentNode {
 export interface LoadMoreNode {
 	kind: 'loadMore';
 	chat: Chat;
+}
+
+/** A chat without messages (or without any that have attachments, when only those are shown). */
+export interface EmptyNode {
+	kind: 'empty';
+	chat: Chat;
+	filtered: boolean;
 }
 
 /** A failed listing, shown in place with a retry action instead of a popup. */

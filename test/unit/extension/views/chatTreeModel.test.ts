@@ -44,7 +44,7 @@ describe('chat tree model (fetching, caching, paging, errors as state)', () => {
 	function modelWith(client: ReturnType<typeof scriptedClient> | Error) {
 		const connection = {
 			get: () => Promise.resolve(client instanceof Error ? undefined : { client }),
-			require: () => (client instanceof Error ? Promise.reject(client) : Promise.resolve({ client })),
+			require: () => (client instanceof Error ? Promise.reject(client) : Promise.resolve({ client, senderNames: { nameMessages: () => Promise.resolve(), unavailable: undefined } })),
 		};
 		return new ChatTreeModel(connection as never, logger as never);
 	}
