@@ -186,6 +186,19 @@ describe('Lark Downloader in the extension host', function () {
 		assert.strictEqual(await running, undefined);
 		assert.ok(!fs.existsSync(path.join(workspaceRoot, 'lark-downloads', 'file_v3_cancel.zip')), 'no final file');
 		assert.deepStrictEqual(errors, [], 'a cancel is silent');
+
+		// The .part shows up under "Unfinished downloads"; Resume continues it to the exact bytes.
+		const group = await waitFor('the Unfinished downloads row', async () => (await children()).find((node) => node.kind === 'unfinishedGroup'));
+		const [row] = await children(group);
+		assert.ok(row !== undefined);
+		const item = await treeItem(row);
+		assert.strictEqual(item.label, 'file_v3_cancel.zip');
+		assert.match(String(item.description), /of 2\.9 MiB/);
+		delete resource.fault;
+		await vscode.commands.executeCommand('larkDownloader.resumeDownload', row);
+		const saved = path.join(workspaceRoot, 'lark-downloads', 'file_v3_cancel.zip');
+		assert.strictEqual(sha256(fs.readFileSync(saved)), sha256(resource.data));
+		await waitFor('the row to go', async () => ((await children()).some((node) => node.kind === 'unfinishedGroup') ? undefined : true));
 	});
 
 	it('refuses an output path outside the workspace folder, before any request', async () => {

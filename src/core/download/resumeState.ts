@@ -36,11 +36,6 @@ export function resumeRecordPath(directory: string, identity: string): string {
 	return path.join(directory, `.lark-dl-${digest}.resume.json`);
 }
 
-/**
- * The record for `identity`, or undefined when there is none or it cannot be trusted. A record is data anyone
- * with access to the folder can edit: it may only name `<its file>.part` beside itself, with sorted ranges
- * inside its total. It is read without following a symlink.
- */
 /** The `.part` names the resume records in `directory` claim, whichever resource they belong to. */
 export async function partNamesInRecords(directory: string): Promise<Set<string>> {
 	const names = new Set<string>();
@@ -56,13 +51,18 @@ export async function partNamesInRecords(directory: string): Promise<Set<string>
 	return names;
 }
 
-const RECORD_NAME = /^\.lark-dl-[0-9a-f]{16}\.resume\.json$/;
+export const RECORD_NAME = /^\.lark-dl-[0-9a-f]{16}\.resume\.json$/;
 
 /** The lock file of a resource's download (core/download/resourceLock), beside its record. */
 export function resourceLockPath(recordPath: string): string {
 	return recordPath.replace(/\.resume\.json$/, '.lock');
 }
 
+/**
+ * The record for `identity`, or undefined when there is none or it cannot be trusted. A record is data anyone
+ * with access to the folder can edit: it may only name `<its file>.part` beside itself, with sorted ranges
+ * inside its total. It is read without following a symlink.
+ */
 export async function readResumeRecord(file: string, identity: string): Promise<ResumeRecord | undefined> {
 	const record = await readRecordFile(file);
 	return record !== undefined && isTrustworthy(record, identity) ? record : undefined;
@@ -117,4 +117,10 @@ export async function writeResumeRecord(file: string, record: Omit<ResumeRecord,
 		await fs.rm(temp, { force: true }).catch(() => undefined);
 		throw error;
 	}
+}
+
+/** A record read with no identity to check against: trusted only if it is self-consistent (for listing). */
+export async function readAnyResumeRecord(file: string): Promise<ResumeRecord | undefined> {
+	const record = await readRecordFile(file);
+	return record !== undefined && typeof record.resource === 'string' && isTrustworthy(record, record.resource) ? record : undefined;
 }

@@ -23,6 +23,8 @@ export interface CommandSignatures {
 	'larkDownloader.retry': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.loadMore': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.loadAll': (node?: TreeNode) => Promise<void>;
+	'larkDownloader.resumeDownload': (node?: TreeNode) => Promise<void>;
+	'larkDownloader.discardDownload': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.toggleOnlyWithAttachments': () => Promise<void>;
 	'larkDownloader.showLog': () => Promise<void>;
 }
@@ -67,6 +69,8 @@ export const COMMAND_IDS = [
 	'larkDownloader.retry',
 	'larkDownloader.loadMore',
 	'larkDownloader.loadAll',
+	'larkDownloader.resumeDownload',
+	'larkDownloader.discardDownload',
 	'larkDownloader.toggleOnlyWithAttachments',
 	'larkDownloader.showLog',
 ] as const satisfies readonly CommandId[];
@@ -86,4 +90,6 @@ export const NODE_COMMAND_IDS: readonly CommandId[] = [
 	'larkDownloader.retry',
 	'larkDownloader.loadMore',
 	'larkDownloader.loadAll',
+	'larkDownloader.resumeDownload',
+	'larkDownloader.discardDownload',
 ];

@@ -12,6 +12,7 @@ import { signInWithLark } from './signInWithLark';
 import { signOut } from './signOut';
 import { loadAll, loadMore, refresh, retry, toggleOnlyWithAttachments } from './treeActions';
 import { downloadAttachment, downloadChat, downloadMessage } from './treeDownloads';
+import { discardDownload, resumeDownload } from './unfinishedCommands';
 
 /** Every command of the manifest, each behind the error funnel. */
 export function commandHandlers(context: CommandContext): CommandHandlers {
@@ -34,6 +35,8 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 		'larkDownloader.retry': (node) => retry(context, node),
 		'larkDownloader.loadMore': (node) => loadMore(context, node),
 		'larkDownloader.loadAll': (node) => loadAll(context, node),
+		'larkDownloader.resumeDownload': (node) => resumeDownload(context, node),
+		'larkDownloader.discardDownload': (node) => discardDownload(context, node),
 		'larkDownloader.toggleOnlyWithAttachments': () => toggleOnlyWithAttachments(context),
 		'larkDownloader.showLog': () => {
 			context.logger.show();

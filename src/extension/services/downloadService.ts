@@ -34,6 +34,8 @@ export interface SingleDownloadRequest {
 	listed?: { chat: Chat; message: Message; attachment: Attachment };
 	/** Shown in the notification before the server tells us the real name. */
 	label?: string;
+	/** For a server-named file: the folder (relative to the workspace folder) instead of the download folder. */
+	directory?: string;
 }
 
 /**
@@ -105,7 +107,7 @@ export class DownloadService {
 			try {
 				return await connection.engine.download(request.ref, {
 					root: target.root,
-					...(request.output === undefined ? { directory: target.directory } : { output: request.output }),
+					...(request.output === undefined ? { directory: request.directory ?? target.directory } : { output: request.output }),
 					onConflict: policy,
 					...(askOnConflict === undefined ? {} : { askOnConflict }),
 					partSize: this.settings.partSizeBytes(),

@@ -3,8 +3,11 @@ import * as vscode from 'vscode';
 import { checkResourceOnDisk } from '../../core/archive/fileState';
 import { emptyManifest, resourceKey } from '../../core/archive/manifestFormat';
 import { readManifest, resourceFor } from '../../core/archive/manifestStore';
+import { listUnfinished, type UnfinishedDownload } from '../../core/download/unfinishedDownloads';
 
 const REFUSED_KEY = 'larkDownloader.refused';
+/** The key onDidChange carries when the list of unfinished downloads changed. */
+export const UNFINISHED_CHANGED = 'unfinished';
 
 export interface SavedFile {
 	path: string;
@@ -24,6 +27,7 @@ export class DownloadIndex implements vscode.Disposable {
 	readonly onDidChange = this._onDidChange.event;
 	/** `messageId/fileKey` → the file and its size, for entries whose file is there with the recorded size. */
 	private present = new Map<string, SavedFile>();
+	private unfinishedDownloads: UnfinishedDownload[] = [];
 	private watchers: vscode.Disposable[] = [];
 	private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -72,10 +76,14 @@ export class DownloadIndex implements vscode.Disposable {
 				}
 			}
 		}
+		const unfinished = (await Promise.all(this.downloadFolders().map((folder) => listUnfinished(folder)))).flat();
 		const before = this.present;
+		const unfinishedBefore = this.unfinishedDownloads.map(describeUnfinished).join('\n');
 		this.present = present;
+		this.unfinishedDownloads = unfinished;
 		const keys = new Set([...before.keys(), ...present.keys()]);
-		return [...keys].filter((key) => before.get(key)?.path !== present.get(key)?.path);
+		const changed = [...keys].filter((key) => before.get(key)?.path !== present.get(key)?.path);
+		return unfinished.map(describeUnfinished).join('\n') === unfinishedBefore ? changed : [...changed, UNFINISHED_CHANGED];
 	}
 
 	/** The saved file, checked against the disk now. */
@@ -92,6 +100,11 @@ export class DownloadIndex implements vscode.Disposable {
 	/** Synchronous, for rendering: as of the last reload. */
 	has(messageId: string, key: string): boolean {
 		return this.present.has(resourceKey(messageId, key));
+	}
+
+	/** Interrupted downloads in the download folders (their .part files), as of the last reload. */
+	unfinished(): readonly UnfinishedDownload[] {
+		return this.unfinishedDownloads;
 	}
 
 	/** The saved file (path and size), as of the last reload. */
@@ -124,4 +137,8 @@ export class DownloadIndex implements vscode.Disposable {
 		}
 		this._onDidChange.dispose();
 	}
+}
+
+function describeUnfinished(unfinished: UnfinishedDownload): string {
+	return `${unfinished.partPath}:${unfinished.bytesDone}`;
 }

@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { attachmentId, type Attachment, type Chat } from '../../core/lark/model';
 import { notDownloadableText } from '../platform/errorAdvice';
-import type { DownloadIndex } from '../storage/downloadIndex';
+import { UNFINISHED_CHANGED, type DownloadIndex } from '../storage/downloadIndex';
+import { formatBytes } from '../../core/util/formatBytes';
 import type { ChatTreeModel } from './chatTreeModel';
 import { ContextValues } from './contextValues';
 import { attachmentDetails, attachmentLabel, messageLabel, senderText, whenText } from './rowText';
-import type { AttachmentNode, ChatNode, ErrorNode, MessageNode, TreeNode } from './nodes/treeNode';
+import type { AttachmentNode, ChatNode, ErrorNode, MessageNode, TreeNode, UnfinishedGroupNode, UnfinishedNode } from './nodes/treeNode';
 
 const ATTACHMENT_ICONS: Record<Attachment['kind'], string> = {
 	image: 'file-media',
@@ -29,11 +30,17 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 	/** The attachment rows on screen by `messageId/fileKey`: a download refreshes only its own rows. */
 	private readonly attachmentNodes = new Map<string, AttachmentNode[]>();
 	private readonly subscriptions: vscode.Disposable[];
+	private unfinishedGroup: UnfinishedGroupNode | undefined;
 
 	constructor(private readonly model: ChatTreeModel, private readonly index: DownloadIndex, private readonly onlyWithAttachments: () => boolean = () => false) {
 		this.subscriptions = [
 			model.onDidChange((chat) => this._onDidChangeTreeData.fire(chat === undefined ? undefined : this.chatNodes.get(chat.id))),
 			index.onDidChange((keys) => {
+				if (keys.includes(UNFINISHED_CHANGED)) {
+					// The group's rows change in place; the root only when the group appears or goes.
+					const shown = this.unfinishedGroup !== undefined;
+					this._onDidChangeTreeData.fire(shown && index.unfinished().length > 0 ? this.unfinishedGroup : undefined);
+				}
 				const nodes = keys.flatMap((key) => this.attachmentNodes.get(key) ?? []);
 				if (nodes.length > 0) {
 					this._onDidChangeTreeData.fire(nodes);
@@ -57,11 +64,16 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 				return [{ kind: 'error', message: chats.message }];
 			}
 			this.chatNodes.clear();
-			return chats.value.map((chat) => {
+			const nodes: TreeNode[] = chats.value.map((chat) => {
 				const node: ChatNode = { kind: 'chat', chat };
 				this.chatNodes.set(chat.id, node);
 				return node;
 			});
+			this.unfinishedGroup = this.index.unfinished().length === 0 ? undefined : (this.unfinishedGroup ?? { kind: 'unfinishedGroup' });
+			return this.unfinishedGroup === undefined ? nodes : [...nodes, this.unfinishedGroup];
+		}
+		if (element.kind === 'unfinishedGroup') {
+			return this.index.unfinished().map((download) => ({ kind: 'unfinished', download }));
 		}
 		if (element.kind === 'chat') {
 			return this.chatChildren(element);
@@ -118,6 +130,15 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 			}
 			case 'error':
 				return errorItem(node);
+			case 'unfinishedGroup': {
+				const item = new vscode.TreeItem(vscode.l10n.t('Unfinished downloads ({0})', this.index.unfinished().length), vscode.TreeItemCollapsibleState.Expanded);
+				item.id = 'unfinished';
+				item.iconPath = new vscode.ThemeIcon('debug-pause');
+				item.tooltip = vscode.l10n.t('Downloads that were cancelled or failed. Resume continues where they stopped; Discard deletes what they saved.');
+				return item;
+			}
+			case 'unfinished':
+				return unfinishedItem(node);
 		}
 	}
 
@@ -171,6 +192,21 @@ function attachmentTooltip(label: string, attachment: Attachment, node: Attachme
 
 function escapeMarkdown(text: string): string {
 	return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
+
+function unfinishedItem(node: UnfinishedNode): vscode.TreeItem {
+	const { download } = node;
+	const item = new vscode.TreeItem(download.fileName, vscode.TreeItemCollapsibleState.None);
+	item.id = `unfinished:${download.partPath}`;
+	item.resourceUri = vscode.Uri.file(path.join(download.directory, download.fileName));
+	item.iconPath = vscode.ThemeIcon.File;
+	item.description = download.total === null
+		? vscode.l10n.t('starts over when resumed')
+		: vscode.l10n.t('{0} of {1} · {2} %', formatBytes(download.bytesDone), formatBytes(download.total), Math.floor((download.bytesDone / download.total) * 100));
+	item.tooltip = vscode.workspace.asRelativePath(download.partPath);
+	item.contextValue = ContextValues.unfinished();
+	item.command = { command: 'larkDownloader.resumeDownload', title: vscode.l10n.t('Resume'), arguments: [node] };
+	return item;
 }
 
 function chatItem(chat: Chat): vscode.TreeItem {

@@ -8,4 +8,5 @@ export const ContextValues = {
 		attachment.downloadable ? `lark.attachment:${attachment.resourceType}:${downloaded ? 'downloaded' : 'new'}` : 'lark.attachment:none:unavailable',
 	loadMore: (): string => 'lark.loadMore',
 	error: (): string => 'lark.error',
+	unfinished: (): string => 'lark.unfinished',
 } as const;

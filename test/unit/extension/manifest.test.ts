@@ -91,7 +91,7 @@ describe('manifest (package.json)', () => {
 		const producible = [
 			ContextValues.chat(), ContextValues.message(message(true)), ContextValues.message(message(false)),
 			ContextValues.attachment(attachment('image'), false), ContextValues.attachment(attachment('file'), true), ContextValues.attachment(attachment('file', false), false),
-			ContextValues.loadMore(), ContextValues.error(),
+			ContextValues.loadMore(), ContextValues.error(), ContextValues.unfinished(),
 		];
 		const items = manifest.contributes.menus['view/item/context'] ?? [];
 		assert.ok(items.length > 5);

@@ -1,7 +1,8 @@
+import type { UnfinishedDownload } from '../../../core/download/unfinishedDownloads';
 import type { Attachment, Chat, Message } from '../../../core/lark/model';
 
 /** Every row of the Lark tree; the provider maps each to a TreeItem. */
-export type TreeNode = ChatNode | MessageNode | AttachmentNode | LoadMoreNode | EmptyNode | ErrorNode;
+export type TreeNode = ChatNode | MessageNode | AttachmentNode | LoadMoreNode | EmptyNode | ErrorNode | UnfinishedGroupNode | UnfinishedNode;
 
 export interface ChatNode {
 	kind: 'chat';
@@ -32,6 +33,16 @@ export interface EmptyNode {
 	kind: 'empty';
 	chat: Chat;
 	filtered: boolean;
+}
+
+/** "Unfinished downloads": the .part files a download can continue, after the chats. */
+export interface UnfinishedGroupNode {
+	kind: 'unfinishedGroup';
+}
+
+export interface UnfinishedNode {
+	kind: 'unfinished';
+	download: UnfinishedDownload;
 }
 
 /** A failed listing, shown in place with a retry action instead of a popup. */
