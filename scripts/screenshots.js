@@ -4,10 +4,10 @@
 //   tree.png               the Lark view: chats → messages → attachments
 //   download-progress.png  a 318 MB video downloading (the sandbox's bandwidth cap slows it down), its notification
 //   image-preview.png      an image attachment opened from the tree in VS Code's image preview
-// Chinese chat names and emoji need fonts for Chromium (Debian: apt-get install fonts-wqy-microhei
-// fonts-noto-color-emoji); the script refuses to run without a CJK font.
+// Chinese chat names and emoji need fonts for Chromium: the script installs fonts-wqy-microhei and
+// fonts-noto-color-emoji with apt when run as root (scripts/install-system-packages.sh), else says what to run.
 'use strict';
-const { execFileSync } = require('child_process');
+const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -28,7 +28,10 @@ function hasCjkFont() {
 }
 
 async function main() {
-	if (!hasCjkFont()) {
+	// Chinese chat names and emoji would show as boxes without these fonts: installed once like Chromium.
+	const installer = path.join(__dirname, 'install-system-packages.sh');
+	const fonts = spawnSync('bash', [installer, 'Chinese text and emoji in the screenshots', 'fonts-wqy-microhei', 'fonts-noto-color-emoji'], { stdio: ['ignore', 'inherit', 'inherit'] });
+	if (fonts.status !== 0 && !hasCjkFont()) {
 		throw new Error('no CJK font: the Chinese chat names would show as boxes. Install one (Debian: apt-get install fonts-wqy-microhei)');
 	}
 	fs.mkdirSync(OUT, { recursive: true });
@@ -48,19 +51,7 @@ async function main() {
 		await bench.treeRow('设计评审 · Design Review').waitFor({ timeout: 90_000 }); // the development host signed itself in
 		await bench.runCommand('Notifications: Clear All Notifications');
 
-		// a wider side bar, so that the attachment names and sizes fit: drag the sash at its right edge
-		const sidebar = await page.locator('.part.sidebar').boundingBox();
-		const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((els) => els.map((el) => {
-			const r = el.getBoundingClientRect();
-			return { x: r.x + r.width / 2, y: r.y + r.height / 2, height: r.height };
-		}));
-		const sash = sidebar === null ? undefined : sashes.filter((s) => s.height > 100).sort((a, b) => Math.abs(a.x - sidebar.x - sidebar.width) - Math.abs(b.x - sidebar.x - sidebar.width))[0];
-		if (sash !== undefined) {
-			await page.mouse.move(sash.x, sash.y);
-			await page.mouse.down();
-			await page.mouse.move(760, sash.y, { steps: 10 });
-			await page.mouse.up();
-		}
+		// The side bar stays at its default width: what a user sees on first opening the view.
 		const row = (text) => page.locator('.sidebar .monaco-list-row', { hasText: text }).first();
 		const expand = async (text) => {
 			await row(text).waitFor({ timeout: 60_000 });
@@ -79,7 +70,7 @@ async function main() {
 		// 1. the tree: a chat, its newest messages, the attachments of a post and a video message
 		await expand('设计评审 · Design Review');
 		await expand('设计周报 · 第 19 周');
-		await expand('[Video: screen-recording');
+		await expand('screen-recording');
 		await attachmentRow('screen-recording').click(); // selected: its inline Download button shows
 		await page.mouse.move(1100, 600);
 		await page.waitForTimeout(800);
@@ -91,7 +82,7 @@ async function main() {
 		const keynote = sandbox.resource('产品发布会录像 Launch keynote (full).mp4');
 		sandbox.setBytesPerSecond(1.5 * 1024 * 1024);
 		await expand('Product Launch 产品发布');
-		await expand('[Video: 产品发布会录像');
+		await expand('产品发布会录像');
 		const attachment = attachmentRow(keynote.name);
 		await attachment.click();
 		await attachment.locator('.action-label[aria-label="Download"]').click();
@@ -114,12 +105,16 @@ async function main() {
 		// 3. an image opened from the tree (downloaded first, then shown in the image preview)
 		await expand('设计评审 · Design Review');
 		await expand('团建照片');
-		const imageMessage = page.locator('.sidebar .monaco-list-row[aria-level="2"]', { hasText: '[Image]' }).first();
+		const imageMessage = page.locator('.sidebar .monaco-list-row[aria-level="2"]', { hasText: /^Image/ }).first();
 		await imageMessage.click();
 		await page.waitForTimeout(600);
-		const imageRow = attachmentRow('img_v3_');
-		await imageRow.click({ button: 'right' });
-		await page.locator('.context-view .monaco-menu .action-item', { hasText: /^Open$/ }).first().click();
+		const imageRow = page.locator('.sidebar .monaco-list-row[aria-level="3"]', { hasText: /^Image/ }).first();
+		await imageRow.click();
+		await imageRow.locator('.action-label[aria-label="Download"]').click();
+		await bench.waitForNotification(/Saved/);
+		await page.waitForTimeout(1500);
+		// The row now carries the saved file's name; it stays selected, and a downloaded row opens its file.
+		await page.locator('.sidebar .monaco-list-row.selected[aria-level="3"]').first().click();
 		await page.locator('.editor-instance .image-preview, .editor-instance iframe, .webview').first().waitFor({ timeout: 60_000 });
 		await page.waitForTimeout(2500);
 		await page.mouse.move(900, 780);

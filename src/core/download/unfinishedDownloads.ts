@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LarkError } from '../errors';
-import { acquireFileLock } from '../util/fileLock';
+import { acquireFileLock, isLockHeld } from '../util/fileLock';
 import type { ResourceRef } from './resource';
 import { readAnyResumeRecord, RECORD_NAME, resourceLockPath } from './resumeState';
 
@@ -27,7 +27,8 @@ const MAX_DEPTH = 6;
 
 /**
  * Every unfinished download under `folder`: each resume record that is self-consistent and whose `.part` is a
- * regular file beside it. Symlinks are never followed; records that name a resource we cannot parse are skipped.
+ * regular file beside it, that no running download holds. Symlinks are never followed; records that name a
+ * resource we cannot parse are skipped.
  */
 export async function listUnfinished(folder: string, depth = 0): Promise<UnfinishedDownload[]> {
 	let entries: Dirent[];
@@ -57,6 +58,9 @@ async function readUnfinished(directory: string, recordName: string): Promise<Un
 	const [, messageId, fileKey, type] = record?.resource.split('/') ?? [];
 	if (record === undefined || messageId === undefined || fileKey === undefined || (type !== 'image' && type !== 'file')) {
 		return undefined;
+	}
+	if (await isLockHeld(resourceLockPath(recordPath))) {
+		return undefined; // still downloading: not unfinished, and not ours to offer to resume or discard
 	}
 	const partPath = path.join(directory, record.partName);
 	const stat = await fs.lstat(partPath).catch(() => undefined);

@@ -65,6 +65,12 @@ export async function acquireFileLock(lockPath: string, options: LockOptions): P
 	}
 }
 
+/** True while a live process holds the lock at `lockPath` (a lock left by a crash is not held). */
+export async function isLockHeld(lockPath: string): Promise<boolean> {
+	const owner = await readOwner(lockPath);
+	return owner !== undefined && isAlive(owner);
+}
+
 /** Written whole under a private name, then linked into place: the lock never exists without its owner. */
 async function tryCreate(lockPath: string): Promise<boolean> {
 	const temp = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;

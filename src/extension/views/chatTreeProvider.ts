@@ -163,8 +163,8 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 		} else {
 			item.iconPath = new vscode.ThemeIcon(ATTACHMENT_ICONS[attachment.kind]);
 		}
-		const details = attachmentDetails(attachment, saved?.size);
-		item.description = attachment.downloadable ? (saved === undefined ? details : vscode.l10n.t('{0} · downloaded', details)) : notDownloadableText(attachment);
+		const details = attachmentDetails(attachment, saved?.size, label);
+		item.description = !attachment.downloadable ? notDownloadableText(attachment) : saved === undefined ? details : details === '' ? vscode.l10n.t('downloaded') : vscode.l10n.t('{0} · downloaded', details);
 		item.tooltip = attachmentTooltip(label, attachment, node, saved?.path);
 		item.accessibilityInformation = { label: `${label}, ${item.description}` };
 		item.contextValue = ContextValues.attachment(attachment, saved !== undefined);
@@ -232,7 +232,7 @@ function messageItem(node: MessageNode): vscode.TreeItem {
 		escapeMarkdown(message.deleted ? vscode.l10n.t('Recalled message') : message.textPreview),
 		`\`${message.id}\``,
 	].join('\n\n'));
-	item.iconPath = new vscode.ThemeIcon(message.deleted ? 'trash' : hasAttachments ? (message.attachments.every((a) => a.resourceType === 'image') ? 'file-media' : 'paperclip') : 'comment');
+	item.iconPath = new vscode.ThemeIcon(message.deleted ? 'trash' : hasAttachments ? (message.attachments.every((a) => a.resourceType === 'image') ? 'file-media' : 'files') : 'comment');
 	item.accessibilityInformation = { label: `${sender}, ${whenText(message.createTime)}: ${label}` };
 	item.contextValue = ContextValues.message(message);
 	return item;

@@ -100,10 +100,11 @@ export function attachmentLabel(attachment: Attachment, savedName?: string): str
 	return savedName ?? kindText(attachment.kind);
 }
 
-/** "Image · 1.4 MiB", "Voice message · 0:12": the kind and what is known of its size. */
-export function attachmentDetails(attachment: Attachment, sizeOnDisk?: number): string {
+/** "Image · 1.4 MiB", "Voice message · 0:12": the kind (unless the label already is it) and what is known of its size. */
+export function attachmentDetails(attachment: Attachment, sizeOnDisk?: number, label?: string): string {
 	const size = attachment.sizeBytes ?? sizeOnDisk;
-	const parts = [kindText(attachment.kind)];
+	const kind = kindText(attachment.kind);
+	const parts = label === kind ? [] : [kind];
 	if (size !== undefined) {
 		parts.push(formatBytes(size));
 	}

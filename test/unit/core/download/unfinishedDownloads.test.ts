@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { discardUnfinished, listUnfinished } from '../../../../src/core/download/unfinishedDownloads';
+import { acquireFileLock } from '../../../../src/core/util/fileLock';
 import { bytes, listFiles, sha256, sha256File } from '../../../support/fixtures';
 import { startLoopbackEngine, stopLoopbackEngine, type LoopbackEngine } from '../../../support/engineHarness';
 
@@ -36,6 +37,20 @@ describe('unfinished downloads (.part files a rerun continues)', () => {
 		const done = await loopback.harness.engine.download(found?.ref ?? resource, { root: loopback.work.dir, output: found?.requested ?? '' });
 		assert.equal(await sha256File(done.savedPath), sha256(resource.data));
 		assert.deepEqual(await listUnfinished(loopback.work.dir), []);
+	});
+
+	it('a download that is still running (its lock held by a live process) is not offered as unfinished', async () => {
+		await interrupted('file_v3_running');
+		const [found] = await listUnfinished(loopback.work.dir);
+		assert.ok(found !== undefined);
+		const lock = await acquireFileLock(found.recordPath.replace(/\.resume\.json$/, '.lock'), { what: 'test' });
+		try {
+			assert.deepEqual(await listUnfinished(loopback.work.dir), []);
+			await assert.rejects(discardUnfinished(found), /busy/);
+		} finally {
+			await lock.release();
+		}
+		assert.equal((await listUnfinished(loopback.work.dir)).length, 1);
 	});
 
 	it('discard removes the .part and its record, nothing else', async () => {
