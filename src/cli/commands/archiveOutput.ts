@@ -1,5 +1,10 @@
 import * as path from 'node:path';
 import type { ArchivePlan, AttachmentFilter, AttachmentFilterKind } from '../../core/app/archivePlan';
+import { DEFAULT_BULK_CONCURRENCY } from '../../core/bulk/bulkDownload';
+import type { ConflictPolicy } from '../../core/download/commitFile';
+import { validateRelativeFolder } from '../../core/download/pathSafety';
+import { DEFAULT_NAME_TEMPLATE, parseNameTemplate, type NameTemplate } from '../../core/naming/nameTemplate';
+import { parseConflictPolicy, parsePositiveInteger } from './download';
 import type { ArchiveSummary } from '../../core/app/archiveRun';
 import type { BulkEvent } from '../../core/bulk/bulkDownload';
 import { LarkError } from '../../core/errors';
@@ -10,14 +15,51 @@ import { redactSecrets } from '../../core/secrets/secretRegistry';
 import { cliErrorJson } from '../errorHints';
 import type { Io } from '../output';
 
-/** The flags `download-all` and `sync` share for what to fetch. */
+/** The flags `download-all` and `sync` share: where, how, and what to fetch. */
 export const ARCHIVE_OPTIONS = {
+	start: { type: 'string' },
+	end: { type: 'string' },
+	into: { type: 'string' },
+	'name-template': { type: 'string' },
+	concurrency: { type: 'string' },
+	'on-conflict': { type: 'string' },
+	as: { type: 'string' },
 	kinds: { type: 'string' },
 	sender: { type: 'string', multiple: true },
 	force: { type: 'boolean' },
 	'keep-duplicates': { type: 'boolean' },
 	'dry-run': { type: 'boolean' },
 } as const;
+
+export interface ArchiveFlags {
+	folder: string;
+	template: NameTemplate;
+	concurrency: number;
+	onConflict: ConflictPolicy | undefined;
+	filter: AttachmentFilter;
+	force: boolean;
+	keepDuplicates: boolean;
+	dryRun: boolean;
+}
+
+/** The shared flags, validated before the first request. */
+export function parseArchiveFlags(values: { into?: string; 'name-template'?: string; concurrency?: string; 'on-conflict'?: string; kinds?: string; sender?: string[]; force?: boolean; 'keep-duplicates'?: boolean; 'dry-run'?: boolean }): ArchiveFlags {
+	return {
+		folder: parseInto(values.into),
+		template: parseNameTemplate(values['name-template'] ?? DEFAULT_NAME_TEMPLATE),
+		concurrency: parsePositiveInteger('--concurrency', values.concurrency, 1, 16) ?? DEFAULT_BULK_CONCURRENCY,
+		onConflict: parseConflictPolicy(values['on-conflict']),
+		filter: parseFilter(values.kinds, values.sender),
+		force: values.force === true,
+		keepDuplicates: values['keep-duplicates'] === true,
+		dryRun: values['dry-run'] === true,
+	};
+}
+
+/** `--into` names a folder (the download folder, holding its manifest): trailing slashes are fine, `.` is the working directory. */
+export function parseInto(value: string | undefined): string {
+	return value === undefined ? '.' : validateRelativeFolder(value);
+}
 
 export const ARCHIVE_USAGE = '[--kinds image,file,audio,video] [--sender ou_…]… [--force] [--keep-duplicates] [--dry-run]';
 

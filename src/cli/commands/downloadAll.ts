@@ -1,31 +1,22 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { downloadIntoArchive } from '../../core/app/archiveDownload';
-import { DEFAULT_BULK_CONCURRENCY } from '../../core/bulk/bulkDownload';
 import { DownloadEngine } from '../../core/download/downloadEngine';
-import { validateRelativeFolder } from '../../core/download/pathSafety';
 import { LarkError } from '../../core/errors';
 import { collectMessages, type MessageSource } from '../../core/app/collectMessages';
 import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
 import { ChatNames } from '../../core/lark/chatNames';
-import { DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../core/naming/nameTemplate';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess } from '../output';
-import { parseConflictPolicy, parsePositiveInteger } from './download';
 import { checkId, parseContainer, parseTimeRange } from './messages';
-import { ARCHIVE_OPTIONS, ARCHIVE_USAGE, createBulkProgressRenderer, parseFilter, planJson, planLine, summaryJson } from './archiveOutput';
+import { ARCHIVE_OPTIONS, ARCHIVE_USAGE, createBulkProgressRenderer, parseArchiveFlags, planJson, planLine, summaryJson } from './archiveOutput';
 
 export const DOWNLOAD_ALL_USAGE = `lark-dl download-all (--chat-id oc_…|--thread-id omt_…|--message-id om_…) [--start TIME] [--end TIME] [--into DIR] [--name-template TEMPLATE] ${ARCHIVE_USAGE} [--concurrency N] [--on-conflict rename|overwrite|fail] [--as auto|user|bot]`;
 
 /** Exit status when the summary lists failures (the typed statuses 2–7 are for the command failing as a whole). */
 export const EXIT_SOME_FAILED = 1;
 export const EXIT_CANCELLED = 130;
-
-/** `--into` names a folder (the download folder, holding its manifest): trailing slashes are fine, `.` is the working directory. */
-export function parseInto(value: string | undefined): string {
-	return value === undefined ? '.' : validateRelativeFolder(value);
-}
 
 /**
  * Lists the attachments (every page, merge_forward children through their container id), then downloads what
@@ -41,13 +32,6 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 			'chat-id': { type: 'string' },
 			'thread-id': { type: 'string' },
 			'message-id': { type: 'string' },
-			start: { type: 'string' },
-			end: { type: 'string' },
-			into: { type: 'string' },
-			'name-template': { type: 'string' },
-			concurrency: { type: 'string' },
-			'on-conflict': { type: 'string' },
-			as: { type: 'string' },
 			...ARCHIVE_OPTIONS,
 		},
 	});
@@ -62,12 +46,7 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 	const source: MessageSource = messageId !== undefined
 		? { kind: 'message', messageId: checkId(messageId, 'om_', '--message-id', 'the message_id (om_…) from `lark-dl messages`') }
 		: { kind: 'container', ...parseContainer(values['chat-id'], values['thread-id']), ...parseTimeRange(values.start, values.end) };
-	const folder = parseInto(values.into);
-	const template = parseNameTemplate(values['name-template'] ?? DEFAULT_NAME_TEMPLATE);
-	const concurrency = parsePositiveInteger('--concurrency', values.concurrency, 1, 16) ?? DEFAULT_BULK_CONCURRENCY;
-	const onConflict = parseConflictPolicy(values['on-conflict']);
-	const filter = parseFilter(values.kinds, values.sender);
-	const dryRun = values['dry-run'] === true;
+	const { folder, template, concurrency, onConflict, filter, force, keepDuplicates, dryRun } = parseArchiveFlags(values);
 	const session = openSession(context, parseIdentityChoice(values.as));
 	const client = new LarkClient(session);
 	try {
@@ -79,8 +58,8 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 			template,
 			chatNameOf: (chatId) => chatNames.of(chatId),
 			filter,
-			force: values.force === true,
-			keepDuplicates: values['keep-duplicates'] === true,
+			force,
+			keepDuplicates,
 			onConflict,
 			concurrency,
 			signal: context.signal,

@@ -3,18 +3,15 @@ import { parseArgs } from 'node:util';
 import type { AttachmentFilter } from '../../core/app/archivePlan';
 import { syncChat, syncCursor } from '../../core/app/syncChat';
 import { readManifest } from '../../core/archive/manifestStore';
-import { DEFAULT_BULK_CONCURRENCY } from '../../core/bulk/bulkDownload';
 import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
 import { ChatNames } from '../../core/lark/chatNames';
 import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
-import { DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../core/naming/nameTemplate';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess } from '../output';
-import { ARCHIVE_OPTIONS, ARCHIVE_USAGE, createBulkProgressRenderer, parseFilter, planJson, planLine, summaryJson } from './archiveOutput';
-import { parseConflictPolicy, parsePositiveInteger } from './download';
-import { EXIT_CANCELLED, EXIT_SOME_FAILED, parseInto } from './downloadAll';
+import { ARCHIVE_OPTIONS, ARCHIVE_USAGE, createBulkProgressRenderer, parseArchiveFlags, planJson, planLine, summaryJson } from './archiveOutput';
+import { EXIT_CANCELLED, EXIT_SOME_FAILED } from './downloadAll';
 import { checkId, parseTimeRange } from './messages';
 
 export const SYNC_USAGE = `lark-dl sync --chat-id oc_… [--into DIR] [--start TIME] [--end TIME] [--name-template TEMPLATE] ${ARCHIVE_USAGE} [--concurrency N] [--on-conflict rename|overwrite|fail] [--as auto|user|bot]`;
@@ -30,13 +27,6 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 		allowPositionals: false,
 		options: {
 			'chat-id': { type: 'string' },
-			start: { type: 'string' },
-			end: { type: 'string' },
-			into: { type: 'string' },
-			'name-template': { type: 'string' },
-			concurrency: { type: 'string' },
-			'on-conflict': { type: 'string' },
-			as: { type: 'string' },
 			...ARCHIVE_OPTIONS,
 		},
 	});
@@ -45,12 +35,7 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 	}
 	const chatId = checkId(values['chat-id'], 'oc_', '--chat-id', 'the chat_id (oc_…) from `lark-dl chats`');
 	const range = parseTimeRange(values.start, values.end);
-	const folder = parseInto(values.into);
-	const template = parseNameTemplate(values['name-template'] ?? DEFAULT_NAME_TEMPLATE);
-	const concurrency = parsePositiveInteger('--concurrency', values.concurrency, 1, 16) ?? DEFAULT_BULK_CONCURRENCY;
-	const onConflict = parseConflictPolicy(values['on-conflict']);
-	const filter = parseFilter(values.kinds, values.sender);
-	const dryRun = values['dry-run'] === true;
+	const { folder, template, concurrency, onConflict, filter, force, keepDuplicates, dryRun } = parseArchiveFlags(values);
 	const session = openSession(context, parseIdentityChoice(values.as));
 	const client = new LarkClient(session);
 	try {
@@ -65,8 +50,8 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 			senderNames: new SenderNames(session),
 			filter,
 			...range,
-			force: values.force === true,
-			keepDuplicates: values['keep-duplicates'] === true,
+			force,
+			keepDuplicates,
 			onConflict,
 			concurrency,
 			signal: context.signal,

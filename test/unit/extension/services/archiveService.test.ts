@@ -6,18 +6,13 @@ import { botHarness, type Harness } from '../../../support/engineHarness';
 import { sha256, tempDir } from '../../../support/fixtures';
 import { addImageChat, installImFixtures, message, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer, type ServedResource } from '../../../support/larkServer';
+import { loadExtensionServices } from '../../../support/extensionServices';
 import { folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
 
 // Sync Chat, Download All and Verify Downloads as the extension runs them, in plain Node against the loopback server.
 describe('archive service (Sync Chat, Download All, Verify Downloads)', () => {
 	let fake: ReturnType<typeof installVscodeFake>;
-	let modules: {
-		ArchiveService: typeof import('../../../../src/extension/services/archiveService').ArchiveService;
-		Settings: typeof import('../../../../src/extension/storage/settings').Settings;
-		DownloadIndex: typeof import('../../../../src/extension/storage/downloadIndex').DownloadIndex;
-		CancelAllSwitch: typeof import('../../../../src/extension/platform/cancellation').CancelAllSwitch;
-		downloadFolders: typeof import('../../../../src/extension/services/workspaceTarget').downloadFolders;
-	};
+	let makeServices: Awaited<ReturnType<typeof loadExtensionServices>>;
 	let server: LarkTestServer;
 	let fixtures: ImFixtures;
 	let served: ServedResource[];
@@ -27,13 +22,7 @@ describe('archive service (Sync Chat, Download All, Verify Downloads)', () => {
 
 	before(async () => {
 		fake = installVscodeFake();
-		modules = {
-			ArchiveService: (await import('../../../../src/extension/services/archiveService')).ArchiveService,
-			Settings: (await import('../../../../src/extension/storage/settings')).Settings,
-			DownloadIndex: (await import('../../../../src/extension/storage/downloadIndex')).DownloadIndex,
-			CancelAllSwitch: (await import('../../../../src/extension/platform/cancellation')).CancelAllSwitch,
-			downloadFolders: (await import('../../../../src/extension/services/workspaceTarget')).downloadFolders,
-		};
+		makeServices = await loadExtensionServices();
 	});
 	after(() => fake.uninstall());
 
@@ -53,15 +42,7 @@ describe('archive service (Sync Chat, Download All, Verify Downloads)', () => {
 		await work.cleanup();
 	});
 
-	function service() {
-		const connection = { require: () => Promise.resolve({ engine: harness.engine, client: new LarkClient(harness.session) }) };
-		const state = new Map<string, unknown>();
-		const memento = { get: <T>(key: string, fallback: T): T => (state.get(key) as T | undefined) ?? fallback, update: (key: string, value: unknown) => Promise.resolve(void state.set(key, value)) };
-		const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-		const settings = new modules.Settings();
-		const index = new modules.DownloadIndex(memento as never, () => modules.downloadFolders(settings));
-		return { archive: new modules.ArchiveService(connection as never, settings, index, logger as never, new modules.CancelAllSwitch()), index };
-	}
+	const service = () => makeServices(harness);
 	const fileOf = (resource: ServedResource): string => path.join(work.dir, 'lark-downloads', 'Team', `${resource.fileKey}.png`);
 
 	it('Sync Chat saves everything once, says what it will fetch, then fetches only the new message', async () => {

@@ -8,18 +8,14 @@ import { botHarness, type Harness } from '../../../support/engineHarness';
 import { sha256, sha256File, tempDir } from '../../../support/fixtures';
 import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
+import { loadExtensionServices } from '../../../support/extensionServices';
 import { commands, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
 
 // The extension's download service in plain Node: the real engine against the loopback server, the vscode
 // stand-in for the workspace, settings, notifications and modal questions (which the host suite cannot answer).
 describe('download service (the extension\'s one way to download)', () => {
 	let fake: ReturnType<typeof installVscodeFake>;
-	let DownloadService: typeof import('../../../../src/extension/services/downloadService').DownloadService;
-	let Settings: typeof import('../../../../src/extension/storage/settings').Settings;
-	let DownloadIndex: typeof import('../../../../src/extension/storage/downloadIndex').DownloadIndex;
-	let ArchiveService: typeof import('../../../../src/extension/services/archiveService').ArchiveService;
-	let CancelAllSwitch: typeof import('../../../../src/extension/platform/cancellation').CancelAllSwitch;
-	let downloadFolders: typeof import('../../../../src/extension/services/workspaceTarget').downloadFolders;
+	let makeServices: Awaited<ReturnType<typeof loadExtensionServices>>;
 	let server: LarkTestServer;
 	let fixtures: ImFixtures;
 	let harness: Harness;
@@ -27,12 +23,7 @@ describe('download service (the extension\'s one way to download)', () => {
 
 	before(async () => {
 		fake = installVscodeFake();
-		({ DownloadService } = await import('../../../../src/extension/services/downloadService'));
-		({ Settings } = await import('../../../../src/extension/storage/settings'));
-		({ DownloadIndex } = await import('../../../../src/extension/storage/downloadIndex'));
-		({ ArchiveService } = await import('../../../../src/extension/services/archiveService'));
-		({ CancelAllSwitch } = await import('../../../../src/extension/platform/cancellation'));
-		({ downloadFolders } = await import('../../../../src/extension/services/workspaceTarget'));
+		makeServices = await loadExtensionServices();
 	});
 	after(() => fake.uninstall());
 
@@ -51,16 +42,7 @@ describe('download service (the extension\'s one way to download)', () => {
 		await work.cleanup();
 	});
 
-	function service() {
-		const connection = { require: () => Promise.resolve({ engine: harness.engine, client: new LarkClient(harness.session) }) };
-		const state = new Map<string, unknown>();
-		const memento = { get: <T>(key: string, fallback: T): T => (state.get(key) as T | undefined) ?? fallback, update: (key: string, value: unknown) => Promise.resolve(void state.set(key, value)) };
-		const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-		const settings = new Settings();
-		const index = new DownloadIndex(memento as never, () => downloadFolders(settings));
-		const cancelSwitch = new CancelAllSwitch();
-		return { downloads: new DownloadService(connection as never, settings, index, logger as never, cancelSwitch), archive: new ArchiveService(connection as never, settings, index, logger as never, cancelSwitch), index };
-	}
+	const service = () => makeServices(harness);
 
 	async function listed(chatId: string, key: string): Promise<{ chat: Chat; message: Message; attachment: Message['attachments'][number] }> {
 		const client = new LarkClient(harness.session);
