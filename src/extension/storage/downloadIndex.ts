@@ -13,8 +13,8 @@ export interface SavedFile {
 	path: string;
 	size: number;
 }
-/** Reload at most this often while files change (a bulk download saves many in a row). */
-const RELOAD_DELAY_MS = 300;
+/** Reload at most this often while files change (a bulk download saves many in a row; each reload checks every entry). */
+const RELOAD_DELAY_MS = 1000;
 
 /**
  * What is downloaded, for the tree's ✓ and Open: the manifests of the workspace's download folders (written by
