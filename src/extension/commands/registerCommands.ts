@@ -10,6 +10,7 @@ import { previewRequest } from './previewRequest';
 import { signIn } from './signIn';
 import { signInWithLark } from './signInWithLark';
 import { signOut } from './signOut';
+import { commandSubject } from './nodeArgs';
 import { loadMore, refresh, retry } from './treeActions';
 import { downloadAttachment, downloadChat, downloadMessage } from './treeDownloads';
 
@@ -43,5 +44,5 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 export function registerCommands(context: CommandContext, reporter: ErrorReporter): vscode.Disposable[] {
 	const handlers = commandHandlers(context);
 	return (Object.keys(handlers) as CommandId[]).map((id) =>
-		vscode.commands.registerCommand(id, withErrorFunnel(id, reporter, handlers[id] as (...args: unknown[]) => Promise<unknown>)));
+		vscode.commands.registerCommand(id, withErrorFunnel(id, reporter, handlers[id] as (...args: unknown[]) => Promise<unknown>, commandSubject)));
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isLarkError, toLarkError } from '../../core/errors';
-import { adviseOn } from './errorAdvice';
+import { adviseOn, withSubject } from './errorAdvice';
 import type { Logger } from './logger';
 import { redactSecrets } from '../../core/secrets/secretRegistry';
 
@@ -13,9 +13,10 @@ export interface ErrorReporter {
 /**
  * The funnel every command goes through: cancellation is silent, anything else becomes one short message in
  * the user's language with the action that helps (Sign In, Try Again, Open Settings) and "Show Log"; the full
- * error goes to the log. `retry` runs the same command again with the same arguments.
+ * error goes to the log. `retry` runs the same command again with the same arguments; `subject` (the file or
+ * chat the command acted on) is named first.
  */
-export function reportCommandError(error: unknown, commandId: string, reporter: ErrorReporter, retry?: () => Thenable<unknown>): void {
+export function reportCommandError(error: unknown, commandId: string, reporter: ErrorReporter, retry?: () => Thenable<unknown>, subject?: string): void {
 	const { logger } = reporter;
 	const failure = toLarkError(error);
 	if (failure.type === 'cancelled' || error instanceof vscode.CancellationError) {
@@ -24,7 +25,7 @@ export function reportCommandError(error: unknown, commandId: string, reporter: 
 	}
 	logger.error('commands', `${commandId} failed: ${failure.type}${failure.reason === undefined ? '' : ` (${failure.reason})`}${failure.code === undefined ? '' : ` ${failure.code}`}: ${failure.message}${failure.logId === undefined ? '' : ` (log id ${failure.logId})`}`, isLarkError(error) ? undefined : error);
 	const advice = adviseOn(failure);
-	const text = redactSecrets(advice.text);
+	const text = redactSecrets(withSubject(subject, advice.text));
 	reporter.onShown?.(text);
 	const buttons: { title: string; run: () => Thenable<unknown> }[] = [];
 	const action = advice.action;
@@ -41,13 +42,19 @@ export function reportCommandError(error: unknown, commandId: string, reporter: 
 	});
 }
 
-/** Wraps a command handler so no rejection escapes unreported. */
-export function withErrorFunnel<A extends unknown[], R>(commandId: string, reporter: ErrorReporter, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
+/** Wraps a command handler so no rejection escapes unreported; `subjectOf` names what the arguments point at. */
+export function withErrorFunnel<A extends unknown[], R>(commandId: string, reporter: ErrorReporter, handler: (...args: A) => Promise<R>, subjectOf?: (args: readonly unknown[]) => string | undefined): (...args: A) => Promise<R | undefined> {
 	return async (...args: A) => {
 		try {
 			return await handler(...args);
 		} catch (error) {
-			reportCommandError(error, commandId, reporter, () => vscode.commands.executeCommand(commandId, ...args));
+			let subject: string | undefined;
+			try {
+				subject = subjectOf?.(args);
+			} catch {
+				subject = undefined;
+			}
+			reportCommandError(error, commandId, reporter, () => vscode.commands.executeCommand(commandId, ...args), subject);
 			return undefined;
 		}
 	};

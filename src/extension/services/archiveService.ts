@@ -64,9 +64,9 @@ export class ArchiveService {
 	}
 
 	/** Sync Chat: only what is new since the last sync of this chat into this folder (shared with `lark-dl sync`). */
-	async sync(chat: Chat): Promise<SyncResult> {
+	async sync(chat: Chat, into?: DownloadTarget): Promise<SyncResult> {
 		const connection = await this.connection.require();
-		const target = await resolveDownloadTarget(this.settings);
+		const target = into ?? (await resolveDownloadTarget(this.settings));
 		return this.withBulkProgress(vscode.l10n.t('Syncing {0}', chat.name), (progress, signal) =>
 			syncChat(connection.client, connection.engine, chat.id, {
 				...this.runOptions(target, chat, progress, signal),

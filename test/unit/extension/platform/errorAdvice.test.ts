@@ -146,6 +146,16 @@ describe('error advice (what the extension tells a person about a failure)', () 
 		assert.deepEqual(window.errors[0]?.items, ['Show Log'], 'no Try Again for an answer that cannot change');
 	});
 
+	it('an error about a file names it first, in the user\'s language', async () => {
+		const failure = new LarkError('permission', 'No access (Lark code 234002, HTTP 400)', { reason: 'no-access', code: 234002 });
+		const subjectOf = (args: readonly unknown[]) => (args[0] as { name: string }).name;
+		await errorHandling.withErrorFunnel('larkDownloader.downloadAttachment', { logger: logger as never }, (_row: { name: string }) => Promise.reject(failure), subjectOf)({ name: '季度报告.pdf' });
+		assert.equal(window.errors[0]?.message, '季度报告.pdf: You have no access to this chat or file in Lark, or it was deleted. Ask for access in Lark. (Lark code 234002)');
+		l10n.t = inChinese;
+		assert.equal(errorAdvice.withSubject('季度报告.pdf', errorAdvice.adviseOn(failure).text), '季度报告.pdf：你无权访问 Lark 中的此会话或文件，或它已被删除。请在 Lark 中申请访问权限。 （Lark 错误码 234002）');
+		assert.equal(errorAdvice.withSubject(undefined, 'x'), 'x');
+	});
+
 	it('cancellation shows nothing', async () => {
 		await errorHandling.withErrorFunnel('larkDownloader.downloadChat', { logger: logger as never }, () => Promise.reject(new LarkError('cancelled', 'The download was cancelled.')))();
 		assert.deepEqual(window.errors, []);
