@@ -120,6 +120,19 @@ export const commands = {
 	},
 };
 
+export const UIKind = { Desktop: 1, Web: 2 } as const;
+
+export const env = {
+	uiKind: UIKind.Desktop as number,
+	remoteName: undefined as string | undefined,
+	/** Every file or link handed to the system's default app. */
+	opened: [] as string[],
+	openExternal: (uri: { toString(): string }): Promise<boolean> => {
+		env.opened.push(uri.toString());
+		return Promise.resolve(true);
+	},
+};
+
 export function folder(fsPath: string, scheme = 'file'): FakeFolder {
 	return { uri: { scheme, fsPath }, name: fsPath.split('/').pop() ?? fsPath, index: 0 };
 }
@@ -154,6 +167,9 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			workspace.watchers = 0;
 			window.errorChoice = undefined;
 			commands.executed = [];
+			env.uiKind = UIKind.Desktop;
+			env.remoteName = undefined;
+			env.opened = [];
 		},
 	};
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
 import type { DownloadResourceArgs } from './commandIds';
 import { promptForResource } from './resourcePrompts';
+import { openFile } from '../platform/fileOpener';
 
 /** Lark: Download Message Resource… — the seed command in the palette. Returns the saved path. */
 export async function downloadResource(context: CommandContext, args: DownloadResourceArgs = {}): Promise<string> {
@@ -19,7 +20,7 @@ export function offerOpen(uri: vscode.Uri): void {
 	const reveal = vscode.l10n.t('Reveal in Explorer');
 	void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}', vscode.workspace.asRelativePath(uri)), open, reveal).then(async (choice) => {
 		if (choice === open) {
-			await vscode.commands.executeCommand('vscode.open', uri);
+			await openFile(uri);
 		} else if (choice === reveal) {
 			await vscode.commands.executeCommand('revealInExplorer', uri);
 		}

@@ -19,6 +19,7 @@ import type { LarkConnection } from './larkConnection';
 import { nameTemplateOf } from './nameTemplateSetting';
 import { downloadFolderOf, resolveDownloadTarget, type DownloadTarget } from './workspaceTarget';
 import { LocalizedError } from '../platform/errorAdvice';
+import { openFile } from '../platform/fileOpener';
 
 /** Where the file is, and whether it was there already (the user chose Open instead of Download Again). */
 export interface DownloadOutcome {
@@ -68,7 +69,7 @@ export class DownloadService {
 			throw new vscode.CancellationError();
 		}
 		if (choice === open) {
-			await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+			await openFile(vscode.Uri.file(file));
 		}
 		return choice === again;
 	}

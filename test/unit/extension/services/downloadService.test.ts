@@ -8,7 +8,7 @@ import { botHarness, type Harness } from '../../../support/engineHarness';
 import { sha256, sha256File, tempDir } from '../../../support/fixtures';
 import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
-import { commands, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
+import { commands, env, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
 
 // The extension's download service in plain Node: the real engine against the loopback server, the vscode
 // stand-in for the workspace, settings, notifications and modal questions (which the host suite cannot answer).
@@ -143,7 +143,8 @@ describe('download service (the extension\'s one way to download)', () => {
 		const second = await downloads.download({ ref, listed: item });
 		assert.deepEqual(window.infos.map((i) => [i.message, i.items]), [['lark-downloads/Finance/季度报告 (Q2).pdf is already downloaded.', ['Open', 'Download Again']]]);
 		assert.deepEqual({ file: second.uri.fsPath, alreadyThere: second.alreadyThere }, { file: first.uri.fsPath, alreadyThere: true });
-		assert.deepEqual(commands.executed.map((c) => c.command), ['vscode.open']);
+		assert.deepEqual(commands.executed.map((c) => c.command), [], 'a PDF does not open in a text editor');
+		assert.deepEqual(env.opened, [`file://${first.uri.fsPath}`], 'it opens with the system\'s app');
 		assert.equal(server.resourceRequests().length, requests, 'no request');
 
 		window.infoChoice = undefined;
