@@ -43,6 +43,10 @@ export const workspace = {
 	getConfiguration: (section: string) => ({
 		get: <T>(key: string, fallback: T): T => (workspace.settings[`${section}.${key}`] as T | undefined) ?? fallback,
 		inspect: <T>(key: string) => ({ globalValue: workspace.settings[`${section}.${key}`] as T | undefined, defaultValue: undefined }),
+		update: (key: string, value: unknown): Promise<void> => {
+			workspace.settings[`${section}.${key}`] = value;
+			return Promise.resolve();
+		},
 	}),
 	onDidChangeConfiguration: () => ({ dispose: () => undefined }),
 	/** Watchers created (the tests drive reloads themselves). */
@@ -109,6 +113,13 @@ export const window = {
 	progress: [] as { title: string; message?: string; increment?: number }[],
 	withProgress: <T>(options: { title: string }, task: (progress: { report(value: { message?: string; increment?: number }): void }, token: typeof noCancellation) => Promise<T>): Promise<T> =>
 		task({ report: (value) => window.progress.push({ title: options.title, ...value }) }, noCancellation),
+	/** Every input box shown (its prompt and pre-filled value), answered in turn from `inputAnswers` (then dismissed). */
+	inputs: [] as { prompt?: string; value?: string; password?: boolean }[],
+	inputAnswers: [] as (string | undefined)[],
+	showInputBox: (options: { prompt?: string; value?: string; password?: boolean } = {}): Promise<string | undefined> => {
+		window.inputs.push({ prompt: options.prompt, value: options.value, password: options.password });
+		return Promise.resolve(window.inputAnswers.shift());
+	},
 };
 
 export const commands = {
@@ -119,6 +130,8 @@ export const commands = {
 		return Promise.resolve(undefined);
 	},
 };
+
+export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 } as const;
 
 export const UIKind = { Desktop: 1, Web: 2 } as const;
 
@@ -170,6 +183,8 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			env.uiKind = UIKind.Desktop;
 			env.remoteName = undefined;
 			env.opened = [];
+			window.inputs = [];
+			window.inputAnswers = [];
 		},
 	};
 }

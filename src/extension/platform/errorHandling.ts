@@ -25,10 +25,12 @@ export function reportCommandError(error: unknown, commandId: string, reporter: 
 	}
 	logger.error('commands', `${commandId} failed: ${failure.type}${failure.reason === undefined ? '' : ` (${failure.reason})`}${failure.code === undefined ? '' : ` ${failure.code}`}: ${failure.message}${failure.logId === undefined ? '' : ` (log id ${failure.logId})`}`, isLarkError(error) ? undefined : error);
 	const advice = adviseOn(failure);
-	const text = redactSecrets(withSubject(subject, advice.text));
+	const action = advice.action;
+	// "Sign in first" is not about the file: without a subject, VS Code shows one such message, not one per file.
+	const signIn = action !== undefined && SIGN_IN_COMMANDS.has(action.command);
+	const text = redactSecrets(signIn ? advice.text : withSubject(subject, advice.text));
 	reporter.onShown?.(text);
 	const buttons: { title: string; run: () => Thenable<unknown> }[] = [];
-	const action = advice.action;
 	if (action !== undefined) {
 		buttons.push({ title: action.title, run: () => vscode.commands.executeCommand(action.command, ...(action.args ?? [])) });
 	}
@@ -36,10 +38,37 @@ export function reportCommandError(error: unknown, commandId: string, reporter: 
 		buttons.push({ title: vscode.l10n.t('Try Again'), run: retry });
 	}
 	buttons.push({ title: vscode.l10n.t('Show Log'), run: () => Promise.resolve(logger.show()) });
+	if (signIn) {
+		signInMessagesOpen++;
+	}
 	// Not awaited: the command finishes now; the message stays until the user dismisses it.
 	void vscode.window.showErrorMessage(text, ...buttons.map((button) => button.title)).then(async (choice) => {
+		if (signIn) {
+			signInMessagesOpen = Math.max(0, signInMessagesOpen - 1);
+		}
 		await buttons.find((button) => button.title === choice)?.run();
 	});
+}
+
+const SIGN_IN_COMMANDS = new Set(['larkDownloader.signIn', 'larkDownloader.signInWithLark']);
+
+/** "Sign in first" error messages still open (an error with buttons stays until the user closes it). */
+let signInMessagesOpen = 0;
+
+/** How many "sign in first" messages are still on screen or in the notification center. */
+export function openSignInMessages(): number {
+	return signInMessagesOpen;
+}
+
+/**
+ * Called once signed in: an extension cannot close one message, so when a "sign in first" message is still up,
+ * the toasts are tucked into the notification center (nothing is lost there) and the success message that
+ * follows is what the user sees.
+ */
+export async function signedInNow(): Promise<void> {
+	if (signInMessagesOpen > 0) {
+		await vscode.commands.executeCommand('notifications.hideToasts');
+	}
 }
 
 /** Wraps a command handler so no rejection escapes unreported; `subjectOf` names what the arguments point at. */

@@ -156,6 +156,30 @@ describe('error advice (what the extension tells a person about a failure)', () 
 		assert.equal(errorAdvice.withSubject(undefined, 'x'), 'x');
 	});
 
+	it('"sign in first" names no file (one such message, not one per file); once signed in, a message still up is tucked away', async () => {
+		const original = window.showErrorMessage;
+		let close: (value: undefined) => void = () => undefined;
+		window.showErrorMessage = (message: string, ...items: string[]) => {
+			window.errors.push({ message, items });
+			return new Promise((resolve) => (close = resolve));
+		};
+		try {
+			errorHandling.reportCommandError(new LarkError('auth', 'Not signed in', { reason: 'not-signed-in' }), 'larkDownloader.downloadAttachment', { logger: logger as never }, undefined, '季度报告.pdf');
+			assert.equal(window.errors[0]?.message, 'Sign in to Lark first.');
+			assert.equal(errorHandling.openSignInMessages(), 1);
+			await errorHandling.signedInNow();
+			assert.deepEqual(commands.executed.map((c) => c.command), ['notifications.hideToasts']);
+			close(undefined);
+			await new Promise((resolve) => setImmediate(resolve));
+			assert.equal(errorHandling.openSignInMessages(), 0);
+			commands.executed = [];
+			await errorHandling.signedInNow();
+			assert.deepEqual(commands.executed, [], 'nothing to tuck away');
+		} finally {
+			window.showErrorMessage = original;
+		}
+	});
+
 	it('cancellation shows nothing', async () => {
 		await errorHandling.withErrorFunnel('larkDownloader.downloadChat', { logger: logger as never }, () => Promise.reject(new LarkError('cancelled', 'The download was cancelled.')))();
 		assert.deepEqual(window.errors, []);
