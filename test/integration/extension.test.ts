@@ -234,6 +234,18 @@ describe('Lark Downloader in the extension host', function () {
 		assert.strictEqual(server.resourceRequests(resource.fileKey).length, 0);
 	});
 
+	it('Preview Request on an attachment row shows where the tree\'s Download would save it', async () => {
+		const row = await attachmentRow(IDS.financeChat, 'file_v3_invoice');
+		const before = server.resourceRequests('file_v3_invoice').length;
+		await vscode.commands.executeCommand('larkDownloader.previewRequest', row);
+		const editor = await waitFor('the preview editor of the row', () => (vscode.window.activeTextEditor?.document.uri.path.includes('file_v3_invoice') === true ? vscode.window.activeTextEditor : undefined));
+		const text = editor.document.getText();
+		assert.match(text, /\/resources\/file_v3_invoice\?type=file"/);
+		assert.match(text, /"planned_output": ".*Finance.*季度报告 \(Q2\)\.pdf"/);
+		assert.strictEqual(server.resourceRequests('file_v3_invoice').length, before);
+		assert.deepStrictEqual(errors, []);
+	});
+
 	it('Sign Out removes the credentials and empties the tree', async () => {
 		await vscode.commands.executeCommand('larkDownloader.signOut');
 		assert.strictEqual(await lark.isSignedIn(), false);

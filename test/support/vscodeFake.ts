@@ -120,6 +120,10 @@ export const window = {
 		window.inputs.push({ prompt: options.prompt, value: options.value, password: options.password });
 		return Promise.resolve(window.inputAnswers.shift());
 	},
+	quickInputs: [] as FakeQuickInput[],
+	driveInput: (input: FakeQuickInput): void => input.hide(),
+	createInputBox: (): FakeQuickInput => new FakeQuickInput('input'),
+	createQuickPick: (): FakeQuickInput => new FakeQuickInput('pick'),
 };
 
 export const commands = {
@@ -130,6 +134,75 @@ export const commands = {
 		return Promise.resolve(undefined);
 	},
 };
+
+export const QuickInputButtons = { Back: { iconPath: 'back', tooltip: 'Back' } } as const;
+
+/**
+ * createInputBox / createQuickPick: a test drives each one in `window.driveInput` once it is shown (type,
+ * accept, pick, back, or hide = Esc); every one shown is kept in `window.quickInputs`.
+ */
+export class FakeQuickInput<T extends { label: string } = { label: string }> {
+	title?: string;
+	step?: number;
+	totalSteps?: number;
+	prompt?: string;
+	placeholder?: string;
+	value = '';
+	password = false;
+	ignoreFocusOut = false;
+	validationMessage?: string;
+	buttons: readonly unknown[] = [];
+	items: readonly T[] = [];
+	activeItems: readonly T[] = [];
+	selectedItems: readonly T[] = [];
+	visible = false;
+	private readonly changed = new EventEmitter<string>();
+	private readonly accepted = new EventEmitter<void>();
+	private readonly hidden = new EventEmitter<void>();
+	private readonly triggered = new EventEmitter<unknown>();
+	readonly onDidChangeValue = this.changed.event;
+	readonly onDidAccept = this.accepted.event;
+	readonly onDidHide = this.hidden.event;
+	readonly onDidTriggerButton = this.triggered.event;
+
+	constructor(readonly kind: 'input' | 'pick') {}
+
+	show(): void {
+		this.visible = true;
+		window.quickInputs.push(this);
+		setImmediate(() => window.driveInput(this as unknown as FakeQuickInput));
+	}
+
+	hide(): void {
+		if (this.visible) {
+			this.visible = false;
+			this.hidden.fire();
+		}
+	}
+
+	dispose(): void {
+		this.hide();
+	}
+
+	/** The user types `value` (validation runs as for each keystroke). */
+	type(value: string): void {
+		this.value = value;
+		this.changed.fire(value);
+	}
+
+	accept(): void {
+		this.accepted.fire();
+	}
+
+	pick(label: string): void {
+		this.selectedItems = this.items.filter((item) => item.label === label);
+		this.accepted.fire();
+	}
+
+	back(): void {
+		this.triggered.fire(QuickInputButtons.Back);
+	}
+}
 
 export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 } as const;
 
@@ -185,6 +258,8 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			env.opened = [];
 			window.inputs = [];
 			window.inputAnswers = [];
+			window.quickInputs = [];
+			window.driveInput = (input) => input.hide();
 		},
 	};
 }

@@ -10,7 +10,7 @@ export interface CommandSignatures {
 	'larkDownloader.signOut': () => Promise<void>;
 	'larkDownloader.refresh': () => Promise<void>;
 	'larkDownloader.downloadResource': (args?: DownloadResourceArgs) => Promise<string | undefined>;
-	'larkDownloader.previewRequest': (args?: DownloadResourceArgs) => Promise<void>;
+	'larkDownloader.previewRequest': (args?: DownloadResourceArgs | TreeNode) => Promise<void>;
 	'larkDownloader.downloadAttachment': (node?: TreeNode) => Promise<string | undefined>;
 	'larkDownloader.downloadMessage': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.downloadChat': (node?: TreeNode) => Promise<void>;

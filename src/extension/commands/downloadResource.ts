@@ -6,6 +6,8 @@ import { openFile } from '../platform/fileOpener';
 
 /** Lark: Download Message Resource… — the seed command in the palette. Returns the saved path. */
 export async function downloadResource(context: CommandContext, args: DownloadResourceArgs = {}): Promise<string> {
+	// Signed out: say so (with Sign In) before asking anything.
+	await context.connection.require();
 	const { ref, output } = await promptForResource(args, vscode.l10n.t('Lark: Download Message Resource'));
 	const { uri, alreadyThere } = await context.downloads.download({ ref, output });
 	if (!alreadyThere) {
