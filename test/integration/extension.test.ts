@@ -182,8 +182,11 @@ describe('Lark Downloader in the extension host', function () {
 		const resource = serve({ messageId: 'om_cancel', fileKey: 'file_v3_cancel', type: 'file', contentType: 'application/zip', data: bytes(3_000_000), fault: ({ index }) => (index === 1 ? { kind: 'stall', afterBytes: 100 } : undefined) });
 		const running = vscode.commands.executeCommand<string | undefined>('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
 		await waitFor('the stalled part request', () => (server.resourceRequests(resource.fileKey).length >= 2 ? true : undefined));
+		assert.strictEqual(lark.runningDownloads().count, 1, 'the status bar item counts the running download');
+		assert.match(lark.runningDownloads().text, /^\$\(cloud-download\) 1 · /);
 		lark.cancelAllDownloads();
 		assert.strictEqual(await running, undefined);
+		assert.strictEqual(lark.runningDownloads().count, 0, 'gone from the status bar once cancelled');
 		assert.ok(!fs.existsSync(path.join(workspaceRoot, 'lark-downloads', 'file_v3_cancel.zip')), 'no final file');
 		assert.deepStrictEqual(errors, [], 'a cancel is silent');
 	});

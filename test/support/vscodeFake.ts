@@ -124,6 +124,12 @@ export const window = {
 	driveInput: (input: FakeQuickInput): void => input.hide(),
 	createInputBox: (): FakeQuickInput => new FakeQuickInput('input'),
 	createQuickPick: (): FakeQuickInput => new FakeQuickInput('pick'),
+	statusBarItems: [] as FakeStatusBarItem[],
+	createStatusBarItem: (id: string): FakeStatusBarItem => {
+		const item = new FakeStatusBarItem(id);
+		window.statusBarItems.push(item);
+		return item;
+	},
 };
 
 export const commands = {
@@ -204,6 +210,34 @@ export class FakeQuickInput<T extends { label: string } = { label: string }> {
 	}
 }
 
+export const StatusBarAlignment = { Left: 1, Right: 2 } as const;
+
+/** A status bar item: what it shows and whether it is visible. */
+export class FakeStatusBarItem {
+	text = '';
+	tooltip: unknown;
+	name?: string;
+	command?: unknown;
+	accessibilityInformation?: { label: string };
+	visible = false;
+	disposed = false;
+
+	constructor(readonly id: string) {}
+
+	show(): void {
+		this.visible = true;
+	}
+
+	hide(): void {
+		this.visible = false;
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		this.visible = false;
+	}
+}
+
 export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 } as const;
 
 export const UIKind = { Desktop: 1, Web: 2 } as const;
@@ -260,6 +294,7 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			window.inputAnswers = [];
 			window.quickInputs = [];
 			window.driveInput = (input) => input.hide();
+			window.statusBarItems = [];
 		},
 	};
 }

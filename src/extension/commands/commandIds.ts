@@ -23,6 +23,7 @@ export interface CommandSignatures {
 	'larkDownloader.retry': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.loadMore': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.showLog': () => Promise<void>;
+	'larkDownloader.showDownloads': () => Promise<void>;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -65,6 +66,7 @@ export const COMMAND_IDS = [
 	'larkDownloader.retry',
 	'larkDownloader.loadMore',
 	'larkDownloader.showLog',
+	'larkDownloader.showDownloads',
 ] as const satisfies readonly CommandId[];
 
 /** Compile-time proof that COMMAND_IDS lists every key of CommandSignatures. */

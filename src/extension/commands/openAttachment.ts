@@ -15,7 +15,7 @@ export async function openAttachment(context: CommandContext, node?: TreeNode): 
 		throw new LocalizedError('validation', notDownloadableText(attachment));
 	}
 	const uri = (await context.index.find(attachment.messageId, attachment.key))
-		?? (await context.downloads.download({ ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType }, listed: { chat, message, attachment }, label: attachment.name ?? attachment.key })).uri;
+		?? (await context.downloads.download({ ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType }, listed: { chat, message, attachment }, label: attachment.name ?? attachment.key, where: 'view' })).uri;
 	await openFile(uri);
 }
 

@@ -38,6 +38,7 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 			context.logger.show();
 			return Promise.resolve();
 		},
+		'larkDownloader.showDownloads': () => context.transfers.showDetails(),
 	};
 }
 

@@ -22,6 +22,7 @@ export async function downloadAttachment(context: CommandContext, node?: TreeNod
 		ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType },
 		listed: { chat, message, attachment },
 		label: attachment.name ?? attachment.key,
+		where: 'view',
 	});
 	if (!alreadyThere) {
 		offerOpen(uri);

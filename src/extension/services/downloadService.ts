@@ -11,6 +11,8 @@ import type { Attachment, Chat, Message } from '../../core/lark/model';
 import { pathExists } from '../../core/util/pathExists';
 import { abortSignalFrom, type CancelAllSwitch } from '../platform/cancellation';
 import type { Logger } from '../platform/logger';
+import { CHATS_VIEW_ID } from '../constants';
+import type { DownloadStatusBar } from '../platform/downloadStatusBar';
 import { progressListener } from '../platform/progressBridge';
 import { progressText } from '../platform/progressText';
 import type { DownloadIndex } from '../storage/downloadIndex';
@@ -35,6 +37,8 @@ export interface SingleDownloadRequest {
 	listed?: { chat: Chat; message: Message; attachment: Attachment };
 	/** Shown in the notification before the server tells us the real name. */
 	label?: string;
+	/** Where progress shows: in the Lark view for a row's action (the status bar item can cancel it), else a cancellable notification. */
+	where?: 'view' | 'notification';
 }
 
 /**
@@ -49,6 +53,7 @@ export class DownloadService {
 		private readonly index: DownloadIndex,
 		private readonly logger: Logger,
 		private readonly cancelSwitch: CancelAllSwitch,
+		private readonly transfers?: DownloadStatusBar,
 	) {}
 
 	async download(request: SingleDownloadRequest): Promise<DownloadOutcome> {
@@ -100,9 +105,19 @@ export class DownloadService {
 
 	private async runOne(request: SingleDownloadRequest, target: DownloadTarget, policy: ConflictPolicy, askOnConflict?: (file: string) => Promise<'rename' | 'overwrite'>): Promise<vscode.Uri> {
 		const connection = await this.connection.require();
-		const title = vscode.l10n.t('Downloading {0}', request.label ?? request.ref.fileKey);
-		const result = await vscode.window.withProgress<DownloadResult>({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-			const abort = abortSignalFrom(token, this.cancelSwitch.signal);
+		const label = request.label ?? request.ref.fileKey;
+		const title = vscode.l10n.t('Downloading {0}', label);
+		const inView = request.where === 'view';
+		// Cancel All, or Cancel on the status bar item's list (a view's progress has no cancel button of its own).
+		const stop = new AbortController();
+		const stopAll = (): void => stop.abort();
+		const cancelAll = this.cancelSwitch.signal;
+		cancelAll.addEventListener('abort', stopAll, { once: true });
+		const transfer = this.transfers?.start(label, stopAll);
+		const location = inView ? { viewId: CHATS_VIEW_ID } : vscode.ProgressLocation.Notification;
+		const result = await Promise.resolve(vscode.window.withProgress<DownloadResult>({ location, title, cancellable: !inView }, async (progress, token) => {
+			const abort = abortSignalFrom(token, stop.signal);
+			const report = progressListener(progress, progressText);
 			try {
 				return await connection.engine.download(request.ref, {
 					root: target.root,
@@ -112,11 +127,21 @@ export class DownloadService {
 					partSize: this.settings.partSizeBytes(),
 					concurrency: this.settings.partConcurrency(),
 					signal: abort.signal,
-					onEvent: progressListener(progress, progressText),
+					onEvent: (event) => {
+						report(event);
+						if (event.kind === 'started') {
+							transfer?.update(event.resumedBytes, event.totalBytes);
+						} else if (event.kind === 'progress') {
+							transfer?.update(event.bytesDone, event.totalBytes);
+						}
+					},
 				});
 			} finally {
 				abort.dispose();
 			}
+		})).finally(() => {
+			cancelAll.removeEventListener('abort', stopAll);
+			transfer?.finish();
 		});
 		const listed = request.listed;
 		// The user asked for this very file: it is recorded, never swapped for an identical one elsewhere.
