@@ -148,7 +148,7 @@ describe('Lark Downloader in the extension host', function () {
 		assert.strictEqual(result, undefined);
 		assert.strictEqual(server.resourceRequests('img_v3_card').length, 1, 'one request: no retry, no plain GET');
 		assert.strictEqual(errors.length, 1);
-		assert.match(errors[0] ?? '', /Lark does not serve the image of this card/);
+		assert.match(errors[0] ?? '', /^img_v3_card: Lark does not serve the image of this card/, 'named by the row (an image without a name: its key)');
 		const after = await treeItem(row);
 		assert.strictEqual(after.contextValue, 'lark.attachment:none:unavailable', 'remembered for that image');
 		assert.match(String(after.description), /does not serve this card's image/);
@@ -206,6 +206,7 @@ describe('Lark Downloader in the extension host', function () {
 		await vscode.commands.executeCommand('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
 		assert.strictEqual(server.resourceRequests(resource.fileKey).length, 1);
 		assert.strictEqual(errors.length, 1);
+		assert.match(errors[0] ?? '', /^file_v3_denied: /, 'the message names the file');
 		assert.match(errors[0] ?? '', /no access to this chat or file in Lark/);
 		assert.match(errors[0] ?? '', /\(Lark code 234002\)/);
 	});

@@ -4,6 +4,24 @@ import { adviseOn, withSubject } from './errorAdvice';
 import type { Logger } from './logger';
 import { redactSecrets } from '../../core/secrets/secretRegistry';
 
+const SUBJECT = Symbol('larkDownloader.errorSubject');
+
+/**
+ * Marks what a failure is about (the file being downloaded) where it is known best, e.g. after the palette asked
+ * for the file key: the funnel names it first. The first mark wins.
+ */
+export function aboutSubject<E>(error: E, subject: string | undefined): E {
+	if (subject !== undefined && typeof error === 'object' && error !== null && !Object.hasOwn(error, SUBJECT)) {
+		Object.defineProperty(error, SUBJECT, { value: subject, enumerable: false });
+	}
+	return error;
+}
+
+function subjectMarkedOn(error: unknown): string | undefined {
+	const value = typeof error === 'object' && error !== null ? (error as { [SUBJECT]?: unknown })[SUBJECT] : undefined;
+	return typeof value === 'string' ? value : undefined;
+}
+
 export interface ErrorReporter {
 	logger: Logger;
 	/** Told the exact text of every message shown (the extension API re-exposes it for tests). */
@@ -28,7 +46,7 @@ export function reportCommandError(error: unknown, commandId: string, reporter: 
 	const action = advice.action;
 	// "Sign in first" is not about the file: without a subject, VS Code shows one such message, not one per file.
 	const signIn = action !== undefined && SIGN_IN_COMMANDS.has(action.command);
-	const text = redactSecrets(signIn ? advice.text : withSubject(subject, advice.text));
+	const text = redactSecrets(signIn ? advice.text : withSubject(subjectMarkedOn(error) ?? subject, advice.text));
 	reporter.onShown?.(text);
 	const buttons: { title: string; run: () => Thenable<unknown> }[] = [];
 	if (action !== undefined) {

@@ -21,6 +21,7 @@ import type { LarkConnection } from './larkConnection';
 import { nameTemplateOf } from './nameTemplateSetting';
 import { downloadFolderOf, resolveDownloadTarget, type DownloadTarget } from './workspaceTarget';
 import { LocalizedError } from '../platform/errorAdvice';
+import { aboutSubject } from '../platform/errorHandling';
 import { openFile } from '../platform/fileOpener';
 
 /** Where the file is, and whether it was there already (the user chose Open instead of Download Again). */
@@ -57,6 +58,15 @@ export class DownloadService {
 	) {}
 
 	async download(request: SingleDownloadRequest): Promise<DownloadOutcome> {
+		try {
+			return await this.downloadOrOpen(request);
+		} catch (error) {
+			// Every message about this download names the file.
+			throw aboutSubject(error, request.label ?? request.ref.fileKey);
+		}
+	}
+
+	private async downloadOrOpen(request: SingleDownloadRequest): Promise<DownloadOutcome> {
 		const target = await resolveDownloadTarget(this.settings);
 		const existing = await intactDownload(downloadFolderOf(target), request.ref);
 		if (existing !== undefined && !(await this.askDownloadAgain(existing.absolutePath))) {

@@ -156,6 +156,13 @@ describe('error advice (what the extension tells a person about a failure)', () 
 		assert.equal(errorAdvice.withSubject(undefined, 'x'), 'x');
 	});
 
+	it('a subject marked on the error where it is known (the palette\'s file key) wins over the arguments\' one', async () => {
+		const failure = errorHandling.aboutSubject(new LarkError('not_found', 'Not found', { reason: 'not-found' }), 'file_v3_typed');
+		errorHandling.aboutSubject(failure, 'second mark is ignored');
+		await errorHandling.withErrorFunnel('larkDownloader.downloadResource', { logger: logger as never }, () => Promise.reject(failure), () => undefined)();
+		assert.equal(window.errors[0]?.message, 'file_v3_typed: Lark did not find this message or file. It may have been deleted.');
+	});
+
 	it('"sign in first" names no file (one such message, not one per file); once signed in, a message still up is tucked away', async () => {
 		const original = window.showErrorMessage;
 		let close: (value: undefined) => void = () => undefined;
