@@ -62,7 +62,9 @@ export function reportSummary(context: CommandContext, summary: ArchiveSummary, 
 	}
 	const first = summary.failed[0];
 	if (first !== undefined) {
-		parts.push(vscode.l10n.t('Failed: {0}.', nameList(summary.failed.map((item) => item.attachment.name ?? item.attachment.key))));
+		if (summary.failed.length > 1) {
+			parts.push(vscode.l10n.t('Failed: {0}.', nameList(summary.failed.map((item) => item.attachment.name ?? item.attachment.key))));
+		}
 		parts.push(withSubject(first.attachment.name ?? first.attachment.key, adviseOn(first.error).text));
 		buttons.push({ title: vscode.l10n.t('Show Log'), run: () => Promise.resolve(context.logger.show()) });
 	}

@@ -71,6 +71,7 @@ describe('bulk summary: which failed, Retry Failed, Open Folder', () => {
 		warningChoice = 'Retry Failed';
 		bulk.reportSummary(context as never, summary({ failed: [{ status: 'failed', attachment: bad, error: new LarkError('network', 'reset', { retryable: true }) }] }), { messages: [message(ok, bad), message(attachment('file_other'))], title: 'Downloading', chat, target });
 		await tick();
+		assert.equal(warnings[0]?.message, 'Saved 0, failed 1, skipped 0 (not downloadable). bad.pdf: Could not reach Lark. Check your network connection, then try again.', 'one failure: named once, with its cause');
 		assert.equal(runs.length, 1);
 		assert.deepEqual(runs[0]?.messages.map((m) => m.attachments.map((a) => a.key)), [['file_bad']]);
 		assert.equal(runs[0]?.target, target);
