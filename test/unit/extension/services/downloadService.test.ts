@@ -59,8 +59,24 @@ describe('download service (the extension\'s one way to download)', () => {
 		const settings = new Settings();
 		const index = new DownloadIndex(memento as never, () => downloadFolders(settings));
 		const cancelSwitch = new CancelAllSwitch();
-		return { downloads: new DownloadService(connection as never, settings, index, logger as never, cancelSwitch), archive: new ArchiveService(connection as never, settings, index, logger as never, cancelSwitch), index };
+		return { downloads: new DownloadService(connection as never, settings, index, logger as never, cancelSwitch, transfers as never), archive: new ArchiveService(connection as never, settings, index, logger as never, cancelSwitch, transfers as never), index };
 	}
+
+	/** A stand-in for the status bar item: what started, the last bytes each reported, what finished. */
+	const transfers = {
+		events: [] as string[],
+		start(label: string, cancel: () => void) {
+			void cancel;
+			transfers.events.push(`start ${label}`);
+			let last = 0;
+			return {
+				update: (bytes: number) => {
+					last = bytes;
+				},
+				finish: () => transfers.events.push(`finish ${label} at ${last}`),
+			};
+		},
+	};
 
 	async function listed(chatId: string, key: string): Promise<{ chat: Chat; message: Message; attachment: Message['attachments'][number] }> {
 		const client = new LarkClient(harness.session);
@@ -131,6 +147,26 @@ describe('download service (the extension\'s one way to download)', () => {
 		const item = await listed(IDS.designChat, 'img_v3_card');
 		await assert.rejects(downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'image' }, listed: item }), /does not serve the image of this card/);
 		assert.match(index.refusal(item.attachment.messageId, item.attachment.key) ?? '', /does not serve this card's image/);
+	});
+
+	it('a row\'s download reports in the Lark view (no notification) and in the status bar item, start to finish', async () => {
+		const { downloads } = service();
+		const item = await listed(IDS.financeChat, 'file_v3_invoice');
+		const locations: unknown[] = [];
+		const original = window.withProgress;
+		window.withProgress = ((options: { title: string; location: unknown; cancellable?: boolean }, task: Parameters<typeof original>[1]) => {
+			locations.push({ location: options.location, cancellable: options.cancellable });
+			return original(options, task);
+		}) as typeof original;
+		transfers.events.length = 0;
+		try {
+			await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item, label: '季度报告 (Q2).pdf', where: 'view' });
+		} finally {
+			window.withProgress = original;
+		}
+		assert.deepEqual(locations, [{ location: { viewId: 'larkDownloader.chats' }, cancellable: false }]);
+		assert.equal(transfers.events[0], 'start 季度报告 (Q2).pdf');
+		assert.match(transfers.events[1] ?? '', /^finish 季度报告 \(Q2\)\.pdf at [1-9]\d*$/);
 	});
 
 	it('an attachment already downloaded is offered to open, not copied as "(1)"; Download Again fetches it', async () => {
