@@ -44,7 +44,9 @@ export function messageStepProblem(value: string): string | undefined {
 		return undefined;
 	}
 	if (isLine(text)) {
-		return problem(() => parseResourceLine(text) ?? validateResourceRef({ messageId: text }));
+		let line: ResourceRef | undefined;
+		const refused = problem(() => (line = parseResourceLine(text)));
+		return refused ?? (line === undefined ? vscode.l10n.t('Paste one line with the message ID, the file key and optionally the type: om_… file_… [image|file].') : undefined);
 	}
 	return text.startsWith('om_') && text.length > 3 ? undefined : vscode.l10n.t('A message id starts with om_.');
 }

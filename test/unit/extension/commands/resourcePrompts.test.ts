@@ -48,6 +48,12 @@ describe('the palette\'s multi-step input (Download Message Resource…, Preview
 		await assert.rejects(prompts.promptForResource({}, 't'), (error: Error) => error.constructor.name === 'CancellationError');
 	});
 
+	it('a pasted line that does not read says what a line holds', () => {
+		assert.equal(prompts.messageStepProblem('om_1 a b c d'), 'Paste one line with the message ID, the file key and optionally the type: om_… file_… [image|file].');
+		assert.equal(prompts.messageStepProblem('om_1 v3_unknown'), 'Choose the resource type: image for images, file for files, audio and video.');
+		assert.equal(prompts.messageStepProblem('om_1 img_v3_x'), undefined);
+	});
+
 	it('a key whose prefix does not say the type adds the type step (and counts it)', async () => {
 		drive(enter('om_abc'), enter('v3_00ab_unknown'), (pick) => pick.pick('file'), enter('docs/a.bin'));
 		const result = await prompts.promptForResource({}, 't');
