@@ -2,7 +2,8 @@
 // `npm run screenshots`: runs the demo (sandbox with realistic latency + code-server) in headless Chromium and
 // saves the README's pictures to docs/screenshots/:
 //   tree.png               the Lark view: chats → messages → attachments
-//   download-progress.png  a 318 MB video downloading (the sandbox's bandwidth cap slows it down), its notification
+//   download-progress.png  a 318 MB video downloading (the sandbox's bandwidth cap slows it down): the view's
+//                          progress and the status bar item of running downloads
 //   image-preview.png      an image attachment opened from the tree in VS Code's image preview
 // Chinese chat names and emoji need fonts for Chromium: the script installs fonts-wqy-microhei and
 // fonts-noto-color-emoji with apt when run as root (scripts/install-system-packages.sh), else says what to run.
@@ -86,7 +87,8 @@ async function main() {
 		const attachment = attachmentRow(keynote.name);
 		await attachment.click();
 		await attachment.locator('.action-label[aria-label="Download"]').click();
-		await bench.waitForNotification(/Downloading/);
+		// a row's download reports in the view, and in the status bar item of running downloads
+		await page.locator('.statusbar-item[aria-label^="Lark:"]').first().waitFor({ timeout: 60_000 });
 		await page.mouse.move(1100, 300);
 		await page.waitForTimeout(6000);
 		await page.screenshot({ path: path.join(OUT, 'download-progress.png') });

@@ -14,4 +14,6 @@ export interface LarkDownloaderApi {
 	readonly onDidShowError: vscode.Event<string>;
 	/** True when credentials are stored in SecretStorage. */
 	isSignedIn(): Promise<boolean>;
+	/** The status bar item of running downloads: how many run, and its text. */
+	runningDownloads(): { count: number; text: string };
 }

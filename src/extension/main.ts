@@ -7,6 +7,7 @@ import { HttpClient } from '../core/http/httpClient';
 import { CHATS_VIEW_ID, ContextKeys, LOG_CHANNEL_NAME, PREVIEW_SCHEME } from './constants';
 import { Logger } from './platform/logger';
 import { CancelAllSwitch } from './platform/cancellation';
+import { DownloadStatusBar } from './platform/downloadStatusBar';
 import { ArchiveService } from './services/archiveService';
 import { DownloadService } from './services/downloadService';
 import { LarkConnection } from './services/larkConnection';
@@ -29,8 +30,9 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const auth = new LarkAuthenticationProvider(sessions, credentials, settings, http, logger);
 	const connection = new LarkConnection(credentials, sessions, auth, settings, http, logger);
 	const cancelSwitch = new CancelAllSwitch();
-	const downloads = new DownloadService(connection, settings, index, logger, cancelSwitch);
-	const archive = new ArchiveService(connection, settings, index, logger, cancelSwitch);
+	const transfers = new DownloadStatusBar(logger);
+	const downloads = new DownloadService(connection, settings, index, logger, cancelSwitch, transfers);
+	const archive = new ArchiveService(connection, settings, index, logger, cancelSwitch, transfers);
 	const model = new ChatTreeModel(connection, logger);
 	const provider = new ChatTreeProvider(model, index, () => settings.onlyMessagesWithAttachments());
 	const preview = new RequestPreviewProvider();
@@ -50,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 		treeView.description = undefined;
 	};
 	context.subscriptions.push(
-		logger, credentials, sessions, auth, index, connection, model, provider, preview, treeView, errorShown,
+		logger, credentials, sessions, auth, index, connection, model, provider, preview, treeView, errorShown, transfers,
 		{ dispose: () => void http.close() },
 		vscode.authentication.registerAuthenticationProvider(LARK_AUTH_PROVIDER_ID, 'Lark', auth, { supportsMultipleAccounts: false }),
 		vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview),
@@ -68,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 			void updateSignedIn();
 			model.refresh();
 		}),
-		...registerCommands({ archive, auth, connection, credentials, downloads, index, logger, model, preview, sessions, settings }, { logger, onShown: (text) => errorShown.fire(text) }),
+		...registerCommands({ archive, auth, connection, credentials, downloads, index, logger, model, preview, sessions, settings, transfers }, { logger, onShown: (text) => errorShown.fire(text) }),
 	);
 	void updateSignedIn();
 	logger.info('extension', `Activated (VS Code ${vscode.version})`);
@@ -77,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 		cancelAllDownloads: () => cancelSwitch.cancelAll(),
 		onDidShowError: errorShown.event,
 		isSignedIn: async () => (await credentials.get()) !== undefined,
+		runningDownloads: () => ({ count: transfers.count, text: transfers.text }),
 	};
 }
 

@@ -148,7 +148,7 @@ describe('Lark Downloader in the extension host', function () {
 		assert.strictEqual(result, undefined);
 		assert.strictEqual(server.resourceRequests('img_v3_card').length, 1, 'one request: no retry, no plain GET');
 		assert.strictEqual(errors.length, 1);
-		assert.match(errors[0] ?? '', /Lark does not serve the image of this card/);
+		assert.match(errors[0] ?? '', /^img_v3_card: Lark does not serve the image of this card/, 'named by the row (an image without a name: its key)');
 		const after = await treeItem(row);
 		assert.strictEqual(after.contextValue, 'lark.attachment:none:unavailable', 'remembered for that image');
 		assert.match(String(after.description), /does not serve this card's image/);
@@ -182,8 +182,11 @@ describe('Lark Downloader in the extension host', function () {
 		const resource = serve({ messageId: 'om_cancel', fileKey: 'file_v3_cancel', type: 'file', contentType: 'application/zip', data: bytes(3_000_000), fault: ({ index }) => (index === 1 ? { kind: 'stall', afterBytes: 100 } : undefined) });
 		const running = vscode.commands.executeCommand<string | undefined>('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
 		await waitFor('the stalled part request', () => (server.resourceRequests(resource.fileKey).length >= 2 ? true : undefined));
+		assert.strictEqual(lark.runningDownloads().count, 1, 'the status bar item counts the running download');
+		assert.match(lark.runningDownloads().text, /^\$\(cloud-download\) 1 · /);
 		lark.cancelAllDownloads();
 		assert.strictEqual(await running, undefined);
+		assert.strictEqual(lark.runningDownloads().count, 0, 'gone from the status bar once cancelled');
 		assert.ok(!fs.existsSync(path.join(workspaceRoot, 'lark-downloads', 'file_v3_cancel.zip')), 'no final file');
 		assert.deepStrictEqual(errors, [], 'a cancel is silent');
 
@@ -216,6 +219,7 @@ describe('Lark Downloader in the extension host', function () {
 		await vscode.commands.executeCommand('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });
 		assert.strictEqual(server.resourceRequests(resource.fileKey).length, 1);
 		assert.strictEqual(errors.length, 1);
+		assert.match(errors[0] ?? '', /^file_v3_denied: /, 'the message names the file');
 		assert.match(errors[0] ?? '', /no access to this chat or file in Lark/);
 		assert.match(errors[0] ?? '', /\(Lark code 234002\)/);
 	});
@@ -245,6 +249,18 @@ describe('Lark Downloader in the extension host', function () {
 		assert.match(text, /"Authorization": "Bearer <tenant_access_token redacted>"/);
 		assert.ok(!text.includes(server.appSecret));
 		assert.strictEqual(server.resourceRequests(resource.fileKey).length, 0);
+	});
+
+	it('Preview Request on an attachment row shows where the tree\'s Download would save it', async () => {
+		const row = await attachmentRow(IDS.financeChat, 'file_v3_invoice');
+		const before = server.resourceRequests('file_v3_invoice').length;
+		await vscode.commands.executeCommand('larkDownloader.previewRequest', row);
+		const editor = await waitFor('the preview editor of the row', () => (vscode.window.activeTextEditor?.document.uri.path.includes('file_v3_invoice') === true ? vscode.window.activeTextEditor : undefined));
+		const text = editor.document.getText();
+		assert.match(text, /\/resources\/file_v3_invoice\?type=file"/);
+		assert.match(text, /"planned_output": ".*Finance.*季度报告 \(Q2\)\.pdf"/);
+		assert.strictEqual(server.resourceRequests('file_v3_invoice').length, before);
+		assert.deepStrictEqual(errors, []);
 	});
 
 	it('Sign Out removes the credentials and empties the tree', async () => {

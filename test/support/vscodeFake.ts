@@ -43,6 +43,10 @@ export const workspace = {
 	getConfiguration: (section: string) => ({
 		get: <T>(key: string, fallback: T): T => (workspace.settings[`${section}.${key}`] as T | undefined) ?? fallback,
 		inspect: <T>(key: string) => ({ globalValue: workspace.settings[`${section}.${key}`] as T | undefined, defaultValue: undefined }),
+		update: (key: string, value: unknown): Promise<void> => {
+			workspace.settings[`${section}.${key}`] = value;
+			return Promise.resolve();
+		},
 	}),
 	onDidChangeConfiguration: () => ({ dispose: () => undefined }),
 	/** Watchers created (the tests drive reloads themselves). */
@@ -94,9 +98,6 @@ export class MarkdownString {
 	}
 }
 
-/** The display language (tests set 'zh-cn' to check what a Chinese UI shows). */
-export const env = { language: 'en' };
-
 export const QuickPickItemKind = { Separator: -1, Default: 0 } as const;
 
 export const ProgressLocation = { Notification: 15, Window: 10 } as const;
@@ -143,6 +144,23 @@ export const window = {
 	progress: [] as { title: string; message?: string; increment?: number }[],
 	withProgress: <T>(options: { title: string }, task: (progress: { report(value: { message?: string; increment?: number }): void }, token: typeof noCancellation) => Promise<T>): Promise<T> =>
 		task({ report: (value) => window.progress.push({ title: options.title, ...value }) }, noCancellation),
+	/** Every input box shown (its prompt and pre-filled value), answered in turn from `inputAnswers` (then dismissed). */
+	inputs: [] as { prompt?: string; value?: string; password?: boolean }[],
+	inputAnswers: [] as (string | undefined)[],
+	showInputBox: (options: { prompt?: string; value?: string; password?: boolean } = {}): Promise<string | undefined> => {
+		window.inputs.push({ prompt: options.prompt, value: options.value, password: options.password });
+		return Promise.resolve(window.inputAnswers.shift());
+	},
+	quickInputs: [] as FakeQuickInput[],
+	driveInput: (input: FakeQuickInput): void => input.hide(),
+	createInputBox: (): FakeQuickInput => new FakeQuickInput('input'),
+	createQuickPick: (): FakeQuickInput => new FakeQuickInput('pick'),
+	statusBarItems: [] as FakeStatusBarItem[],
+	createStatusBarItem: (id: string): FakeStatusBarItem => {
+		const item = new FakeStatusBarItem(id);
+		window.statusBarItems.push(item);
+		return item;
+	},
 };
 
 export const commands = {
@@ -151,6 +169,120 @@ export const commands = {
 	executeCommand: (command: string, ...args: unknown[]): Promise<undefined> => {
 		commands.executed.push({ command, args });
 		return Promise.resolve(undefined);
+	},
+};
+
+export const QuickInputButtons = { Back: { iconPath: 'back', tooltip: 'Back' } } as const;
+
+/**
+ * createInputBox / createQuickPick: a test drives each one in `window.driveInput` once it is shown (type,
+ * accept, pick, back, or hide = Esc); every one shown is kept in `window.quickInputs`.
+ */
+export class FakeQuickInput<T extends { label: string } = { label: string }> {
+	title?: string;
+	step?: number;
+	totalSteps?: number;
+	prompt?: string;
+	placeholder?: string;
+	value = '';
+	password = false;
+	ignoreFocusOut = false;
+	validationMessage?: string;
+	buttons: readonly unknown[] = [];
+	items: readonly T[] = [];
+	activeItems: readonly T[] = [];
+	selectedItems: readonly T[] = [];
+	visible = false;
+	private readonly changed = new EventEmitter<string>();
+	private readonly accepted = new EventEmitter<void>();
+	private readonly hidden = new EventEmitter<void>();
+	private readonly triggered = new EventEmitter<unknown>();
+	readonly onDidChangeValue = this.changed.event;
+	readonly onDidAccept = this.accepted.event;
+	readonly onDidHide = this.hidden.event;
+	readonly onDidTriggerButton = this.triggered.event;
+
+	constructor(readonly kind: 'input' | 'pick') {}
+
+	show(): void {
+		this.visible = true;
+		window.quickInputs.push(this);
+		setImmediate(() => window.driveInput(this as unknown as FakeQuickInput));
+	}
+
+	hide(): void {
+		if (this.visible) {
+			this.visible = false;
+			this.hidden.fire();
+		}
+	}
+
+	dispose(): void {
+		this.hide();
+	}
+
+	/** The user types `value` (validation runs as for each keystroke). */
+	type(value: string): void {
+		this.value = value;
+		this.changed.fire(value);
+	}
+
+	accept(): void {
+		this.accepted.fire();
+	}
+
+	pick(label: string): void {
+		this.selectedItems = this.items.filter((item) => item.label === label);
+		this.accepted.fire();
+	}
+
+	back(): void {
+		this.triggered.fire(QuickInputButtons.Back);
+	}
+}
+
+export const StatusBarAlignment = { Left: 1, Right: 2 } as const;
+
+/** A status bar item: what it shows and whether it is visible. */
+export class FakeStatusBarItem {
+	text = '';
+	tooltip: unknown;
+	name?: string;
+	command?: unknown;
+	accessibilityInformation?: { label: string };
+	visible = false;
+	disposed = false;
+
+	constructor(readonly id: string) {}
+
+	show(): void {
+		this.visible = true;
+	}
+
+	hide(): void {
+		this.visible = false;
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		this.visible = false;
+	}
+}
+
+export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 } as const;
+
+export const UIKind = { Desktop: 1, Web: 2 } as const;
+
+export const env = {
+	/** The display language (tests set 'zh-cn' to check what a Chinese UI shows). */
+	language: 'en',
+	uiKind: UIKind.Desktop as number,
+	remoteName: undefined as string | undefined,
+	/** Every file or link handed to the system's default app. */
+	opened: [] as string[],
+	openExternal: (uri: { toString(): string }): Promise<boolean> => {
+		env.opened.push(uri.toString());
+		return Promise.resolve(true);
 	},
 };
 
@@ -189,6 +321,14 @@ export function installVscodeFake(): { reset(): void; uninstall(): void } {
 			window.errorChoice = undefined;
 			commands.executed = [];
 			env.language = 'en';
+			env.uiKind = UIKind.Desktop;
+			env.remoteName = undefined;
+			env.opened = [];
+			window.inputs = [];
+			window.inputAnswers = [];
+			window.quickInputs = [];
+			window.driveInput = (input) => input.hide();
+			window.statusBarItems = [];
 		},
 	};
 }

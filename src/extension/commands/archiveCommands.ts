@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Chat } from '../../core/lark/model';
 import { LocalizedError } from '../platform/errorAdvice';
 import type { TreeNode } from '../views/nodes/treeNode';
+import { resolveDownloadTarget } from '../services/workspaceTarget';
 import { reportSummary } from './bulkSummary';
 import type { CommandContext } from './commandContext';
 import { requireNode } from './nodeArgs';
@@ -10,12 +11,14 @@ import { requireNode } from './nodeArgs';
 /** Sync Chat: only what is new since the last sync (or everything, the first time). */
 export async function syncChat(context: CommandContext, node?: TreeNode): Promise<void> {
 	const chat = node === undefined ? await pickChat(context) : requireNode(node, 'chat').chat;
-	const result = await context.archive.sync(chat);
+	const target = await resolveDownloadTarget(context.settings);
+	const result = await context.archive.sync(chat, target);
 	if (result.summary === undefined || (result.summary.saved.length === 0 && result.summary.failed.length === 0)) {
 		void vscode.window.showInformationMessage(vscode.l10n.t('{0} is up to date ({1} attachments downloaded).', chat.name, result.plan.skip.length));
 		return;
 	}
-	reportSummary(context, result.summary);
+	const messages = [...new Map(result.plan.fetch.map((item) => [item.message.id, item.message])).values()];
+	reportSummary(context, result.summary, { messages, title: vscode.l10n.t('Syncing {0}', chat.name), chat, target });
 }
 
 /** Verify Downloads: re-hashes each download folder against its record. */

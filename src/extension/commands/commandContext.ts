@@ -1,5 +1,6 @@
 import type { LarkAuthenticationProvider } from '../auth/larkAuthenticationProvider';
 import type { UserSessionStore } from '../auth/userSessionStore';
+import type { DownloadStatusBar } from '../platform/downloadStatusBar';
 import type { Logger } from '../platform/logger';
 import type { ArchiveService } from '../services/archiveService';
 import type { DownloadService } from '../services/downloadService';
@@ -23,4 +24,6 @@ export interface CommandContext {
 	preview: RequestPreviewProvider;
 	sessions: UserSessionStore;
 	settings: Settings;
+	/** The status bar item of running downloads. */
+	transfers: DownloadStatusBar;
 }

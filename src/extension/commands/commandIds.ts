@@ -10,7 +10,7 @@ export interface CommandSignatures {
 	'larkDownloader.signOut': () => Promise<void>;
 	'larkDownloader.refresh': () => Promise<void>;
 	'larkDownloader.downloadResource': (args?: DownloadResourceArgs) => Promise<string | undefined>;
-	'larkDownloader.previewRequest': (args?: DownloadResourceArgs) => Promise<void>;
+	'larkDownloader.previewRequest': (args?: DownloadResourceArgs | TreeNode) => Promise<void>;
 	'larkDownloader.downloadAttachment': (node?: TreeNode) => Promise<string | undefined>;
 	'larkDownloader.downloadMessage': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.downloadChat': (node?: TreeNode) => Promise<void>;
@@ -27,6 +27,7 @@ export interface CommandSignatures {
 	'larkDownloader.discardDownload': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.toggleOnlyWithAttachments': () => Promise<void>;
 	'larkDownloader.showLog': () => Promise<void>;
+	'larkDownloader.showDownloads': () => Promise<void>;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -73,6 +74,7 @@ export const COMMAND_IDS = [
 	'larkDownloader.discardDownload',
 	'larkDownloader.toggleOnlyWithAttachments',
 	'larkDownloader.showLog',
+	'larkDownloader.showDownloads',
 ] as const satisfies readonly CommandId[];
 
 /** Compile-time proof that COMMAND_IDS lists every key of CommandSignatures. */

@@ -10,6 +10,7 @@ import { previewRequest } from './previewRequest';
 import { signIn } from './signIn';
 import { signInWithLark } from './signInWithLark';
 import { signOut } from './signOut';
+import { commandSubject } from './nodeArgs';
 import { loadAll, loadMore, refresh, retry, toggleOnlyWithAttachments } from './treeActions';
 import { downloadAttachment, downloadChat, downloadMessage } from './treeDownloads';
 import { discardDownload, resumeDownload } from './unfinishedCommands';
@@ -42,11 +43,12 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 			context.logger.show();
 			return Promise.resolve();
 		},
+		'larkDownloader.showDownloads': () => context.transfers.showDetails(),
 	};
 }
 
 export function registerCommands(context: CommandContext, reporter: ErrorReporter): vscode.Disposable[] {
 	const handlers = commandHandlers(context);
 	return (Object.keys(handlers) as CommandId[]).map((id) =>
-		vscode.commands.registerCommand(id, withErrorFunnel(id, reporter, handlers[id] as (...args: unknown[]) => Promise<unknown>)));
+		vscode.commands.registerCommand(id, withErrorFunnel(id, reporter, handlers[id] as (...args: unknown[]) => Promise<unknown>, commandSubject)));
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_SCOPES } from '../../core/auth/deviceFlow';
+import { signedInNow } from '../platform/errorHandling';
 import type { CommandContext } from './commandContext';
 
 /**
@@ -9,5 +10,6 @@ import type { CommandContext } from './commandContext';
  */
 export async function signInWithLark(context: CommandContext): Promise<void> {
 	const session = await context.auth.createSession([...DEFAULT_SCOPES]);
+	await signedInNow();
 	void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to Lark as {0}.', session.account.label));
 }

@@ -22,6 +22,7 @@ export async function downloadAttachment(context: CommandContext, node?: TreeNod
 		ref: { messageId: attachment.messageId, fileKey: attachment.key, type: attachment.resourceType },
 		listed: { chat, message, attachment },
 		label: attachment.name ?? attachment.key,
+		where: 'view',
 	});
 	if (!alreadyThere) {
 		offerOpen(uri);
@@ -32,8 +33,10 @@ export async function downloadAttachment(context: CommandContext, node?: TreeNod
 /** Download All in Message: what the download folder does not have yet. */
 export async function downloadMessage(context: CommandContext, node?: TreeNode): Promise<void> {
 	const { message, chat } = requireNode(node, 'message');
-	const summary = await context.archive.downloadMany([message], vscode.l10n.t('Downloading attachments of a message in {0}', chat.name), chat);
-	reportSummary(context, summary);
+	const target = await resolveDownloadTarget(context.settings);
+	const title = vscode.l10n.t('Downloading attachments of a message in {0}', chat.name);
+	const summary = await context.archive.downloadMany([message], title, chat, {}, target);
+	reportSummary(context, summary, { messages: [message], title, chat, target });
 }
 
 /**
@@ -62,8 +65,9 @@ export async function downloadChat(context: CommandContext, node?: TreeNode): Pr
 	} else {
 		choice = await pickFilter(plan, senderLabel);
 	}
-	const summary = await context.archive.downloadMany(chosen, vscode.l10n.t('Downloading attachments of {0}', chat.name), chat, choice, target);
-	reportSummary(context, summary);
+	const title = vscode.l10n.t('Downloading attachments of {0}', chat.name);
+	const summary = await context.archive.downloadMany(chosen, title, chat, choice, target);
+	reportSummary(context, summary, { messages: chosen, title, chat, target, choice });
 }
 
 async function listChat(context: CommandContext, chat: Chat): Promise<Message[]> {

@@ -193,6 +193,15 @@ function typeAdvice(type: ErrorType, failure: LarkError): ErrorAdvice {
 	}
 }
 
+/**
+ * A message about one thing names it first: "季度报告.pdf: You have no access…". `subject` is the label of
+ * what the command acted on (an attachment's name, a chat, the palette's file key); without one the text stays.
+ */
+export function withSubject(subject: string | undefined, text: string): string {
+	const name = subject?.trim();
+	return name === undefined || name === '' ? text : vscode.l10n.t('{0}: {1}', name, text);
+}
+
 /** Why an attachment cannot be downloaded, in the user's language. */
 export function notDownloadableText(attachment: Pick<Attachment, 'notDownloadable'>): string {
 	switch (attachment.notDownloadable) {

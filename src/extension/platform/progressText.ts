@@ -26,7 +26,24 @@ export function progressText(status: ProgressStatus): string {
 	}
 }
 
-function duration(seconds: number): string {
+/** A bulk run's line: "3 of 12 files · 1 failed · 4.2 MB · 1.1 MB/s · 2 min 5 s left". */
+export function bulkProgressText(progress: { finished: number; total: number; failed: number; bytesDone: number; bytesPerSecond: number; secondsLeft: number | undefined }): string {
+	const parts = [vscode.l10n.t('{0} of {1} files', progress.finished, progress.total)];
+	if (progress.failed > 0) {
+		parts.push(vscode.l10n.t('{0} failed', progress.failed));
+	}
+	parts.push(formatBytes(progress.bytesDone));
+	if (progress.bytesPerSecond > 0) {
+		parts.push(vscode.l10n.t('{0}/s', formatBytes(progress.bytesPerSecond)));
+	}
+	if (progress.secondsLeft !== undefined && progress.finished < progress.total) {
+		parts.push(vscode.l10n.t('{0} left', duration(progress.secondsLeft)));
+	}
+	return parts.join(' · ');
+}
+
+/** "2 min 5 s", "45 s", "1 h 3 min". */
+export function duration(seconds: number): string {
 	const parts = durationParts(seconds);
 	if (parts.hours > 0) {
 		return vscode.l10n.t('{0} h {1} min', parts.hours, parts.minutes);

@@ -10,7 +10,10 @@ import type { Chat, Message } from '../../core/lark/model';
 import { formatBytes } from '../../core/util/formatBytes';
 import { pathExists } from '../../core/util/pathExists';
 import { abortSignalFrom, type CancelAllSwitch } from '../platform/cancellation';
+import type { DownloadStatusBar, TransferHandle } from '../platform/downloadStatusBar';
 import type { Logger } from '../platform/logger';
+import { bulkProgressText } from '../platform/progressText';
+import { RateMeter, secondsLeft } from '../platform/rateMeter';
 import type { DownloadIndex } from '../storage/downloadIndex';
 import type { Settings } from '../storage/settings';
 import type { LarkConnection } from './larkConnection';
@@ -25,6 +28,12 @@ export interface BulkChoice {
 
 type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
+/** A bulk run's progress: the notification, the status bar item's entry, and the speed over the last seconds. */
+interface BulkProgressSink extends Progress {
+	transfer: TransferHandle | undefined;
+	meter: RateMeter;
+}
+
 /**
  * Many files at once into the download folder and its record, for the tree's Download All and Sync Chat: what
  * the folder has is skipped, each saved file is recorded; plus the plan ("know before you start") and Verify.
@@ -36,6 +45,7 @@ export class ArchiveService {
 		private readonly index: DownloadIndex,
 		private readonly logger: Logger,
 		private readonly cancelSwitch: CancelAllSwitch,
+		private readonly transfers?: DownloadStatusBar,
 	) {}
 
 	/** What downloading these messages' attachments would fetch and skip (no request). */
@@ -64,9 +74,9 @@ export class ArchiveService {
 	}
 
 	/** Sync Chat: only what is new since the last sync of this chat into this folder (shared with `lark-dl sync`). */
-	async sync(chat: Chat): Promise<SyncResult> {
+	async sync(chat: Chat, into?: DownloadTarget): Promise<SyncResult> {
 		const connection = await this.connection.require();
-		const target = await resolveDownloadTarget(this.settings);
+		const target = into ?? (await resolveDownloadTarget(this.settings));
 		return this.withBulkProgress(vscode.l10n.t('Syncing {0}', chat.name), (progress, signal) =>
 			syncChat(connection.client, connection.engine, chat.id, {
 				...this.runOptions(target, chat, progress, signal),
@@ -100,7 +110,7 @@ export class ArchiveService {
 		});
 	}
 
-	private runOptions(target: DownloadTarget, chat: Chat, progress: Progress, signal: AbortSignal) {
+	private runOptions(target: DownloadTarget, chat: Chat, progress: BulkProgressSink, signal: AbortSignal) {
 		const setting = this.settings.conflictPolicy(target.folder.uri);
 		return {
 			root: target.root,
@@ -117,22 +127,30 @@ export class ArchiveService {
 		};
 	}
 
-	private async withBulkProgress<T>(title: string, task: (progress: Progress, signal: AbortSignal) => Promise<T>): Promise<T> {
+	/** One cancellable notification for the whole run, and the run in the status bar item (which can cancel it too). */
+	private async withBulkProgress<T>(title: string, task: (progress: BulkProgressSink, signal: AbortSignal) => Promise<T>): Promise<T> {
+		const stop = new AbortController();
+		const stopAll = (): void => stop.abort();
+		const cancelAll = this.cancelSwitch.signal;
+		cancelAll.addEventListener('abort', stopAll, { once: true });
+		const transfer = this.transfers?.start(title, stopAll);
 		try {
 			return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-				const abort = abortSignalFrom(token, this.cancelSwitch.signal);
+				const abort = abortSignalFrom(token, stop.signal);
 				try {
-					return await task(progress, abort.signal);
+					return await task({ report: (value) => progress.report(value), transfer, meter: new RateMeter() }, abort.signal);
 				} finally {
 					abort.dispose();
 				}
 			});
 		} finally {
+			cancelAll.removeEventListener('abort', stopAll);
+			transfer?.finish();
 			await this.index.reload();
 		}
 	}
 
-	private progressReporter(progress: Progress): (event: BulkEvent) => void {
+	private progressReporter(progress: BulkProgressSink): (event: BulkEvent) => void {
 		let reported = 0;
 		return (event) => {
 			if (event.kind === 'item-finished' && event.result.status === 'failed') {
@@ -148,7 +166,11 @@ export class ArchiveService {
 			const p = event.progress;
 			const finished = p.saved + p.failed + p.skipped;
 			const percent = p.total === 0 ? 100 : (finished / p.total) * 100;
-			progress.report({ increment: Math.max(0, percent - reported), message: vscode.l10n.t('{0} of {1} done ({2} failed) · {3}', finished, p.total, p.failed, formatBytes(p.bytesDone)) });
+			progress.meter.sample(p.bytesDone);
+			progress.transfer?.update(p.bytesDone, undefined, { done: finished, total: p.total });
+			const bytesPerSecond = progress.meter.bytesPerSecond();
+			const left = secondsLeft({ bytesDone: p.bytesDone, bytesPerSecond, elapsedSeconds: progress.meter.elapsedSeconds(), filesDone: finished, filesTotal: p.total });
+			progress.report({ increment: Math.max(0, percent - reported), message: bulkProgressText({ finished, total: p.total, failed: p.failed, bytesDone: p.bytesDone, bytesPerSecond, secondsLeft: left }) });
 			reported = Math.max(reported, percent);
 		};
 	}

@@ -11,6 +11,8 @@ import type { Attachment, Chat, Message } from '../../core/lark/model';
 import { pathExists } from '../../core/util/pathExists';
 import { abortSignalFrom, type CancelAllSwitch } from '../platform/cancellation';
 import type { Logger } from '../platform/logger';
+import { CHATS_VIEW_ID } from '../constants';
+import type { DownloadStatusBar } from '../platform/downloadStatusBar';
 import { progressListener } from '../platform/progressBridge';
 import { progressText } from '../platform/progressText';
 import type { DownloadIndex } from '../storage/downloadIndex';
@@ -19,6 +21,8 @@ import type { LarkConnection } from './larkConnection';
 import { nameTemplateOf } from './nameTemplateSetting';
 import { downloadFolderOf, resolveDownloadTarget, type DownloadTarget } from './workspaceTarget';
 import { LocalizedError } from '../platform/errorAdvice';
+import { aboutSubject } from '../platform/errorHandling';
+import { openFile } from '../platform/fileOpener';
 
 /** Where the file is, and whether it was there already (the user chose Open instead of Download Again). */
 export interface DownloadOutcome {
@@ -36,6 +40,8 @@ export interface SingleDownloadRequest {
 	label?: string;
 	/** For a server-named file: the folder (relative to the workspace folder) instead of the download folder. */
 	directory?: string;
+	/** Where progress shows: in the Lark view for a row's action (the status bar item can cancel it), else a cancellable notification. */
+	where?: 'view' | 'notification';
 }
 
 /**
@@ -50,9 +56,19 @@ export class DownloadService {
 		private readonly index: DownloadIndex,
 		private readonly logger: Logger,
 		private readonly cancelSwitch: CancelAllSwitch,
+		private readonly transfers?: DownloadStatusBar,
 	) {}
 
 	async download(request: SingleDownloadRequest): Promise<DownloadOutcome> {
+		try {
+			return await this.downloadOrOpen(request);
+		} catch (error) {
+			// Every message about this download names the file.
+			throw aboutSubject(error, request.label ?? request.ref.fileKey);
+		}
+	}
+
+	private async downloadOrOpen(request: SingleDownloadRequest): Promise<DownloadOutcome> {
 		const target = await resolveDownloadTarget(this.settings);
 		const existing = await intactDownload(downloadFolderOf(target), request.ref);
 		if (existing !== undefined && !(await this.askDownloadAgain(existing.absolutePath))) {
@@ -70,7 +86,7 @@ export class DownloadService {
 			throw new vscode.CancellationError();
 		}
 		if (choice === open) {
-			await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+			await openFile(vscode.Uri.file(file));
 		}
 		return choice === again;
 	}
@@ -101,9 +117,19 @@ export class DownloadService {
 
 	private async runOne(request: SingleDownloadRequest, target: DownloadTarget, policy: ConflictPolicy, askOnConflict?: (file: string) => Promise<'rename' | 'overwrite'>): Promise<vscode.Uri> {
 		const connection = await this.connection.require();
-		const title = vscode.l10n.t('Downloading {0}', request.label ?? request.ref.fileKey);
-		const result = await vscode.window.withProgress<DownloadResult>({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-			const abort = abortSignalFrom(token, this.cancelSwitch.signal);
+		const label = request.label ?? request.ref.fileKey;
+		const title = vscode.l10n.t('Downloading {0}', label);
+		const inView = request.where === 'view';
+		// Cancel All, or Cancel on the status bar item's list (a view's progress has no cancel button of its own).
+		const stop = new AbortController();
+		const stopAll = (): void => stop.abort();
+		const cancelAll = this.cancelSwitch.signal;
+		cancelAll.addEventListener('abort', stopAll, { once: true });
+		const transfer = this.transfers?.start(label, stopAll);
+		const location = inView ? { viewId: CHATS_VIEW_ID } : vscode.ProgressLocation.Notification;
+		const result = await Promise.resolve(vscode.window.withProgress<DownloadResult>({ location, title, cancellable: !inView }, async (progress, token) => {
+			const abort = abortSignalFrom(token, stop.signal);
+			const report = progressListener(progress, progressText);
 			try {
 				return await connection.engine.download(request.ref, {
 					root: target.root,
@@ -113,11 +139,21 @@ export class DownloadService {
 					partSize: this.settings.partSizeBytes(),
 					concurrency: this.settings.partConcurrency(),
 					signal: abort.signal,
-					onEvent: progressListener(progress, progressText),
+					onEvent: (event) => {
+						report(event);
+						if (event.kind === 'started') {
+							transfer?.update(event.resumedBytes, event.totalBytes);
+						} else if (event.kind === 'progress') {
+							transfer?.update(event.bytesDone, event.totalBytes);
+						}
+					},
 				});
 			} finally {
 				abort.dispose();
 			}
+		})).finally(() => {
+			cancelAll.removeEventListener('abort', stopAll);
+			transfer?.finish();
 		});
 		const listed = request.listed;
 		// The user asked for this very file: it is recorded, never swapped for an identical one elsewhere.

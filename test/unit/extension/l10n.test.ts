@@ -135,3 +135,18 @@ describe('l10n bundles (l10n/bundle.l10n*.json)', () => {
 		});
 	});
 });
+
+describe('no CLI flag or environment variable in the extension\'s UI', () => {
+	it('no runtime string (l10n bundles) nor manifest string (package.nls) mentions --flags, LARK_ variables or lark-dl', () => {
+		const files = ['l10n/bundle.l10n.json', 'l10n/bundle.l10n.zh-cn.json', 'package.nls.json', 'package.nls.zh-cn.json'];
+		const offending: string[] = [];
+		for (const file of files) {
+			for (const [key, value] of Object.entries(readJson<Record<string, string>>(file))) {
+				if (/--[a-z]|LARK_|lark-dl/.test(value)) {
+					offending.push(`${file} ${key}: ${value}`);
+				}
+			}
+		}
+		assert.deepEqual(offending, []);
+	});
+});

@@ -146,6 +146,47 @@ describe('error advice (what the extension tells a person about a failure)', () 
 		assert.deepEqual(window.errors[0]?.items, ['Show Log'], 'no Try Again for an answer that cannot change');
 	});
 
+	it('an error about a file names it first, in the user\'s language', async () => {
+		const failure = new LarkError('permission', 'No access (Lark code 234002, HTTP 400)', { reason: 'no-access', code: 234002 });
+		const subjectOf = (args: readonly unknown[]) => (args[0] as { name: string }).name;
+		await errorHandling.withErrorFunnel('larkDownloader.downloadAttachment', { logger: logger as never }, (_row: { name: string }) => Promise.reject(failure), subjectOf)({ name: '季度报告.pdf' });
+		assert.equal(window.errors[0]?.message, '季度报告.pdf: You have no access to this chat or file in Lark, or it was deleted. Ask for access in Lark. (Lark code 234002)');
+		l10n.t = inChinese;
+		assert.equal(errorAdvice.withSubject('季度报告.pdf', errorAdvice.adviseOn(failure).text), '季度报告.pdf：你无权访问 Lark 中的此会话或文件，或它已被删除。请在 Lark 中申请访问权限。 （Lark 错误码 234002）');
+		assert.equal(errorAdvice.withSubject(undefined, 'x'), 'x');
+	});
+
+	it('a subject marked on the error where it is known (the palette\'s file key) wins over the arguments\' one', async () => {
+		const failure = errorHandling.aboutSubject(new LarkError('not_found', 'Not found', { reason: 'not-found' }), 'file_v3_typed');
+		errorHandling.aboutSubject(failure, 'second mark is ignored');
+		await errorHandling.withErrorFunnel('larkDownloader.downloadResource', { logger: logger as never }, () => Promise.reject(failure), () => undefined)();
+		assert.equal(window.errors[0]?.message, 'file_v3_typed: Lark did not find this message or file. It may have been deleted.');
+	});
+
+	it('"sign in first" names no file (one such message, not one per file); once signed in, a message still up is tucked away', async () => {
+		const original = window.showErrorMessage;
+		let close: (value: undefined) => void = () => undefined;
+		window.showErrorMessage = (message: string, ...items: string[]) => {
+			window.errors.push({ message, items });
+			return new Promise((resolve) => (close = resolve));
+		};
+		try {
+			errorHandling.reportCommandError(new LarkError('auth', 'Not signed in', { reason: 'not-signed-in' }), 'larkDownloader.downloadAttachment', { logger: logger as never }, undefined, '季度报告.pdf');
+			assert.equal(window.errors[0]?.message, 'Sign in to Lark first.');
+			assert.equal(errorHandling.openSignInMessages(), 1);
+			await errorHandling.signedInNow();
+			assert.deepEqual(commands.executed.map((c) => c.command), ['notifications.hideToasts']);
+			close(undefined);
+			await new Promise((resolve) => setImmediate(resolve));
+			assert.equal(errorHandling.openSignInMessages(), 0);
+			commands.executed = [];
+			await errorHandling.signedInNow();
+			assert.deepEqual(commands.executed, [], 'nothing to tuck away');
+		} finally {
+			window.showErrorMessage = original;
+		}
+	});
+
 	it('cancellation shows nothing', async () => {
 		await errorHandling.withErrorFunnel('larkDownloader.downloadChat', { logger: logger as never }, () => Promise.reject(new LarkError('cancelled', 'The download was cancelled.')))();
 		assert.deepEqual(window.errors, []);

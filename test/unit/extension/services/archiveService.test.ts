@@ -50,6 +50,8 @@ describe('archive service (Sync Chat, Download All, Verify Downloads)', () => {
 		const first = await archive.sync(chat);
 		assert.equal(first.summary?.saved.length, 3);
 		assert.ok(window.progress.some((p) => p.message === '3 files to fetch (sizes known once downloaded) · 0 already downloaded'), JSON.stringify(window.progress));
+		assert.ok(window.progress.some((p) => /^3 of 3 files · \d/.test(p.message ?? '')), `one notification counts files and bytes: ${JSON.stringify(window.progress.map((p) => p.message))}`);
+		assert.ok(window.progress.every((p) => p.title === 'Syncing Team'), 'one notification for the whole run');
 		for (const resource of served) {
 			assert.equal(sha256(await fs.readFile(fileOf(resource))), sha256(resource.data));
 			assert.ok(index.has(resource.messageId, resource.fileKey), 'the ✓ is there right after the sync');

@@ -9,7 +9,7 @@ import { sha256, sha256File, tempDir } from '../../../support/fixtures';
 import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
 import { loadExtensionServices } from '../../../support/extensionServices';
-import { commands, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
+import { commands, env, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
 
 // The extension's download service in plain Node: the real engine against the loopback server, the vscode
 // stand-in for the workspace, settings, notifications and modal questions (which the host suite cannot answer).
@@ -42,7 +42,23 @@ describe('download service (the extension\'s one way to download)', () => {
 		await work.cleanup();
 	});
 
-	const service = () => makeServices(harness);
+	const service = () => makeServices(harness, transfers);
+
+	/** A stand-in for the status bar item: what started, the last bytes each reported, what finished. */
+	const transfers = {
+		events: [] as string[],
+		start(label: string, cancel: () => void) {
+			void cancel;
+			transfers.events.push(`start ${label}`);
+			let last = 0;
+			return {
+				update: (bytes: number) => {
+					last = bytes;
+				},
+				finish: () => transfers.events.push(`finish ${label} at ${last}`),
+			};
+		},
+	};
 
 	async function listed(chatId: string, key: string): Promise<{ chat: Chat; message: Message; attachment: Message['attachments'][number] }> {
 		const client = new LarkClient(harness.session);
@@ -115,6 +131,26 @@ describe('download service (the extension\'s one way to download)', () => {
 		assert.match(index.refusal(item.attachment.messageId, item.attachment.key) ?? '', /does not serve this card's image/);
 	});
 
+	it('a row\'s download reports in the Lark view (no notification) and in the status bar item, start to finish', async () => {
+		const { downloads } = service();
+		const item = await listed(IDS.financeChat, 'file_v3_invoice');
+		const locations: unknown[] = [];
+		const original = window.withProgress;
+		window.withProgress = ((options: { title: string; location: unknown; cancellable?: boolean }, task: Parameters<typeof original>[1]) => {
+			locations.push({ location: options.location, cancellable: options.cancellable });
+			return original(options, task);
+		}) as typeof original;
+		transfers.events.length = 0;
+		try {
+			await downloads.download({ ref: { messageId: item.attachment.messageId, fileKey: item.attachment.key, type: 'file' }, listed: item, label: '季度报告 (Q2).pdf', where: 'view' });
+		} finally {
+			window.withProgress = original;
+		}
+		assert.deepEqual(locations, [{ location: { viewId: 'larkDownloader.chats' }, cancellable: false }]);
+		assert.equal(transfers.events[0], 'start 季度报告 (Q2).pdf');
+		assert.match(transfers.events[1] ?? '', /^finish 季度报告 \(Q2\)\.pdf at [1-9]\d*$/);
+	});
+
 	it('an attachment already downloaded is offered to open, not copied as "(1)"; Download Again fetches it', async () => {
 		const { downloads } = service();
 		const item = await listed(IDS.financeChat, 'file_v3_invoice');
@@ -125,7 +161,8 @@ describe('download service (the extension\'s one way to download)', () => {
 		const second = await downloads.download({ ref, listed: item });
 		assert.deepEqual(window.infos.map((i) => [i.message, i.items]), [['lark-downloads/Finance/季度报告 (Q2).pdf is already downloaded.', ['Open', 'Download Again']]]);
 		assert.deepEqual({ file: second.uri.fsPath, alreadyThere: second.alreadyThere }, { file: first.uri.fsPath, alreadyThere: true });
-		assert.deepEqual(commands.executed.map((c) => c.command), ['vscode.open']);
+		assert.deepEqual(commands.executed.map((c) => c.command), [], 'a PDF does not open in a text editor');
+		assert.deepEqual(env.opened, [`file://${first.uri.fsPath}`], 'it opens with the system\'s app');
 		assert.equal(server.resourceRequests().length, requests, 'no request');
 
 		window.infoChoice = undefined;
