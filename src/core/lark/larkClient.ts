@@ -24,7 +24,7 @@ export type MessageSort = 'asc' | 'desc';
 
 /** Something the caller should tell the user: the listing is fine, but not everything is in it. */
 export interface ListNotice {
-	code: 'bot_strip_p2p' | 'merge_forward_unavailable';
+	code: 'bot_strip_p2p' | 'merge_forward_unavailable' | 'thread_unavailable';
 	message: string;
 	messageId?: string;
 	error?: LarkError;
