@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import markdownIt = require('markdown-it');
+import markdownIt from 'markdown-it';
 import type { MarkdownIt, Token } from 'markdown-it';
 import { exportChat, type ExportOptions } from '../../../../src/core/app/exportChat';
 import type { LarkError } from '../../../../src/core/errors';
