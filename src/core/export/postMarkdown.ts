@@ -1,5 +1,5 @@
 import { stringField, type ContentObject } from '../lark/messageContent';
-import type { Mention, Message } from '../lark/model';
+import { attachmentId, type Mention, type Message } from '../lark/model';
 import { postBodies, type PostBody } from '../lark/postContent';
 import { attachmentByKey, imageMarkdown, videoMarkdown, type RenderContext } from './attachmentMarkdown';
 import { codeBlock, escapeInline, escapeWithUrls, guardLineStart, webLinkDestination } from './markdownEscape';
@@ -73,6 +73,8 @@ function bodyBlocks(body: PostBody, message: Message, context: RenderContext, la
 				endInline();
 				flush();
 				blocks.push({ kind: 'block', lines: ['* * *'] });
+			} else if (labelled && alreadyShown(message, element, context)) {
+				// Another language version of the same post: its pictures and clips are shown once, with the first.
 			} else if (element.tag === 'media') {
 				endInline();
 				if (list.length > 0) {
@@ -81,13 +83,21 @@ function bodyBlocks(body: PostBody, message: Message, context: RenderContext, la
 				const video = attachmentByKey(message, stringField(element, 'file_key'));
 				paragraph.push(...videoMarkdown(video, attachmentByKey(message, stringField(element, 'image_key')), video?.name ?? 'Video', context));
 			} else {
-				inline.push(elementMarkdown(element, message, context));
+				const markdown = elementMarkdown(element, message, context);
+				// Pictures side by side need a space between them.
+				inline.push(element.tag === 'img' && inline.length > 0 && !/\s$/.test(inline.at(-1) ?? '') ? ` ${markdown}` : markdown);
 			}
 		}
 		endInline();
 	}
 	flush();
 	return blocks;
+}
+
+function alreadyShown(message: Message, element: ContentObject, context: RenderContext): boolean {
+	const key = element.tag === 'img' ? stringField(element, 'image_key') : element.tag === 'media' ? stringField(element, 'file_key') : undefined;
+	const attachment = attachmentByKey(message, key);
+	return attachment !== undefined && context.linked.has(attachmentId(attachment));
 }
 
 function firstText(elements: readonly ContentObject[]): string | undefined {
