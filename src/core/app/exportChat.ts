@@ -93,6 +93,7 @@ export async function exportChat(client: Pick<LarkClient, 'getMessage' | 'listMe
 		}
 	}
 	const byId = new Map(listed.messages.map((message) => [message.id, message]));
+	await addRepliedTo(client, fresh, byId, options.signal);
 	const linked = new Set<string>();
 	const context = {
 		saved: (attachment: Parameters<typeof attachmentId>[0]) => savedFiles.get(attachmentId(attachment)),
@@ -127,6 +128,23 @@ export async function exportChat(client: Pick<LarkClient, 'getMessage' | 'listMe
 		}
 	}
 	return { files, messagesWritten: fresh.length, attachmentsLinked: linked.size, ...(download === undefined ? {} : { download }), unlisted: listed.unlisted };
+}
+
+const MAX_PARENT_LOOKUPS = 50;
+
+/** The messages replied to that this listing does not hold (an older message), fetched once each so a reply can quote them. */
+async function addRepliedTo(client: Pick<LarkClient, 'getMessage'>, messages: readonly Message[], byId: Map<string, Message>, signal: AbortSignal | undefined): Promise<void> {
+	const missing = [...new Set(messages.flatMap((message) => (message.parentId === undefined || byId.has(message.parentId) ? [] : [message.parentId])))];
+	for (const id of missing.slice(0, MAX_PARENT_LOOKUPS)) {
+		try {
+			byId.set(id, (await client.getMessage(id, signal)).container);
+		} catch (error) {
+			if (toLarkError(error, signal).type === 'cancelled') {
+				throw toLarkError(error, signal);
+			}
+			// Recalled or out of reach: the reply then says it answers an earlier message.
+		}
+	}
 }
 
 /** The chat's existing documents by file name: `<chat>.md`, or every `<chat> YYYY-MM.md`. */

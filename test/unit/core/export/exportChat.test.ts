@@ -57,6 +57,28 @@ describe('export a chat as Markdown', () => {
 		}
 		assert.equal(text, await fs.readFile(EXPECTED, 'utf8'));
 		assert.equal(result.files[0]?.path, 'lark-downloads/Design team.md');
+		assert.equal(result.messagesWritten, 18, '16 in the chat, 2 replies in its thread');
+		assert.equal(result.attachmentsLinked, 15);
+	});
+
+	it('a late reply in an old thread is appended, quoting the message it answers', async () => {
+		await exportChat(im.client, im.harness.engine, IDS.designChat, options());
+		const before = await fs.readFile(path.join(folder(), 'Design team.md'), 'utf8');
+		const late = message('om_thr_3', IDS.designChat, 'text', { text: 'Fixed the header' }, Date.UTC(2024, 4, 7, 2, 0, 0), { thread_id: IDS.thread, root_id: 'om_m15', parent_id: 'om_m15' });
+		im.fixtures.containers.get(IDS.thread)?.push(late);
+		im.fixtures.singles.set(late.message_id, [late]);
+		const second = await exportChat(im.client, im.harness.engine, IDS.designChat, options());
+		assert.equal(second.messagesWritten, 1);
+		const after = await fs.readFile(path.join(folder(), 'Design team.md'), 'utf8');
+		const cursorAt = before.lastIndexOf('<!--');
+		assert.equal(after.slice(0, cursorAt), before.slice(0, cursorAt));
+		assert.equal(after.slice(cursorAt).split('\n').slice(0, 5).join('\n'), [
+			'## 2024-05-07',
+			'',
+			'**ou\\_alice** · 10:00\\',
+			'↪ *Reply in the thread of* **ou\\_alice** (2024-05-06 09:14): “Review thread: comments on the mockups”\\',
+			'Fixed the header',
+		].join('\n'));
 	});
 });
 
