@@ -89,6 +89,7 @@ export class ArchiveService {
 		const result = await this.withBulkProgress(vscode.l10n.t('Exporting {0} as Markdown', chat.name), (progress, signal) =>
 			exportChat(connection.client, connection.engine, chat.id, {
 				...this.runOptions(target, chat, progress, signal),
+				perMonth: this.settings.exportPerMonth(target.folder.uri),
 				onListed: ({ messages }) => progress.report({ message: vscode.l10n.t('{0} new messages', messages) }),
 				confirm: (plan) => {
 					progress.report({ message: planText(plan) });

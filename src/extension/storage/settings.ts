@@ -20,6 +20,11 @@ export class Settings {
 		return this.section(scope).get<ConflictSetting>('conflictPolicy', 'rename');
 	}
 
+	/** Export Chat as Markdown: one file per month instead of one per chat. */
+	exportPerMonth(scope?: vscode.Uri): boolean {
+		return this.section(scope).get<boolean>('exportPerMonth', false) === true;
+	}
+
 	identity(): IdentityChoice {
 		return this.section().get<IdentityChoice>('identity', 'auto');
 	}

@@ -93,4 +93,13 @@ describe('Export Chat as Markdown (extension command)', () => {
 		assert.ok((await fs.lstat(path.join(work.dir, 'lark-downloads', 'Design team.md'))).isFile());
 		assert.equal(commands.executed[0]?.command, 'markdown.showPreview');
 	});
+
+	it('with larkDownloader.exportPerMonth: one file per month, the newest shown', async () => {
+		workspace.settings['larkDownloader.exportPerMonth'] = true;
+		fixtures.containers.get(IDS.financeChat)?.push(message('om_f04', IDS.financeChat, 'text', { text: 'June budget' }, Date.UTC(2024, 5, 3)));
+		await modules.exportChatMarkdown(context(), chatNode(finance));
+		const folderPath = path.join(work.dir, 'lark-downloads');
+		assert.deepEqual((await fs.readdir(folderPath)).filter((name) => name.endsWith('.md')).sort(), ['Finance 2024-05.md', 'Finance 2024-06.md']);
+		assert.deepEqual(commands.executed.map((run) => (run.args[0] as { fsPath: string }).fsPath), [path.join(folderPath, 'Finance 2024-06.md')]);
+	});
 });
