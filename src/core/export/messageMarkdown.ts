@@ -6,6 +6,8 @@ import { codeSpan, escapeInline, escapeWithUrls, guardLineStart, hardBreaks, quo
 import { mentionMarkdown, postBlocks, type Block } from './postMarkdown';
 
 const PREVIEW_LENGTH = 60;
+/** Types whose content must be JSON: without it there is nothing to show but the type. */
+const UNREADABLE_WITHOUT_JSON = new Set(['post', 'image', 'file', 'audio', 'media', 'video', 'sticker', 'folder', 'interactive']);
 
 /**
  * One message as Markdown lines: `**sender** · time`, what it replies to or which thread it is in, then its
@@ -49,6 +51,9 @@ function paragraph(...lines: string[]): Block[] {
 function contentBlocks(message: Message, context: RenderContext): Block[] {
 	if (message.deleted) {
 		return paragraph('🚫 *This message was recalled.*');
+	}
+	if (message.body !== undefined && message.body.content === undefined && UNREADABLE_WITHOUT_JSON.has(message.msgType)) {
+		return paragraph(`*${escapeInline(message.textPreview)} · Lark sent content that could not be read*`);
 	}
 	const content: ContentObject = message.body?.content ?? {};
 	const own = ownAttachments(message);
