@@ -5,6 +5,7 @@
 //   download-progress.png  a 318 MB video downloading (the sandbox's bandwidth cap slows it down): the view's
 //                          progress and the status bar item of running downloads
 //   image-preview.png      an image attachment opened from the tree in VS Code's image preview
+//   export-preview.png     a chat exported as Markdown (Export Chat as Markdown…), shown in the Markdown preview
 // Chinese chat names and emoji need fonts for Chromium: the script installs fonts-wqy-microhei and
 // fonts-noto-color-emoji with apt when run as root (scripts/install-system-packages.sh), else says what to run.
 'use strict';
@@ -62,6 +63,14 @@ async function main() {
 			await page.waitForTimeout(600);
 		};
 		const attachmentRow = (text) => page.locator('.sidebar .monaco-list-row[aria-level="3"]', { hasText: text }).first();
+		// A context-menu item, chosen the way a keyboard user does: a click right after the menu opens is sometimes lost.
+		const chooseMenuItem = async (text) => {
+			const item = page.locator('.context-view .monaco-menu .action-item', { hasText: text }).first();
+			await item.waitFor({ timeout: 10_000 });
+			await page.waitForTimeout(400);
+			await item.hover();
+			await page.keyboard.press('Enter');
+		};
 		const collapse = async (text) => {
 			if ((await row(text).getAttribute('aria-expanded')) === 'true') {
 				await row(text).click();
@@ -122,6 +131,29 @@ async function main() {
 		await page.mouse.move(900, 780);
 		await page.screenshot({ path: path.join(OUT, 'image-preview.png') });
 		say('image-preview.png');
+
+		// 4. the chat exported as Markdown from its context menu, shown in the Markdown preview, scrolled to a post
+		await bench.runCommand('View: Close All Editors');
+		await bench.runCommand('Notifications: Clear All Notifications');
+		await row('设计评审 · Design Review').click({ button: 'right' });
+		await chooseMenuItem('Export Chat as Markdown');
+		await page.locator('.editor-instance iframe, .webview').first().waitFor({ timeout: 60_000 });
+		await page.waitForTimeout(3000);
+		const exported = fs.readFileSync(path.join(workspace, 'lark-downloads', '设计评审 · Design Review.md'), 'utf8').split('\n');
+		const post = exported.findIndex((text) => text.includes('设计周报'));
+		const line = exported.slice(0, post).map((text, index) => (text.startsWith('## ') ? index : -1)).filter((index) => index >= 0).pop() ?? post; // its day's heading
+		await bench.runCommand('Notifications: Clear All Notifications');
+		// scroll the preview to the day of the weekly report post (a file, a sticker, the post's pictures)
+		const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+		await frame.locator('body').evaluate((body, target) => {
+			const element = [...body.querySelectorAll('[data-line]')].find((el) => Number(el.getAttribute('data-line')) >= target);
+			element?.scrollIntoView({ block: 'start' });
+		}, line).catch((error) => say(`could not scroll the preview: ${error.message}`));
+		await page.waitForTimeout(1500);
+		await page.mouse.move(1300, 880);
+		await page.waitForTimeout(1000);
+		await page.screenshot({ path: path.join(OUT, 'export-preview.png') });
+		say('export-preview.png');
 
 		for (const file of fs.readdirSync(OUT).filter((f) => f.endsWith('.png'))) {
 			say(`${path.join('docs', 'screenshots', file)}: ${Math.round(fs.statSync(path.join(OUT, file)).size / 1024)} KB`);

@@ -61,7 +61,9 @@ export type ErrorReason =
 	| 'too-many-open-files'
 	| 'disk-error'
 	| 'manifest-unreadable'
-	| 'manifest-busy';
+	| 'manifest-busy'
+	// the Markdown export
+	| 'export-not-ours';
 
 /** Values a front end puts into its own sentence for a reason (a file name, the missing scopes, a time). */
 export type ErrorParams = Readonly<Record<string, string | number>>;

@@ -178,6 +178,26 @@ describe('Lark Downloader in the extension host', function () {
 		assert.match(String((await treeItem(attachment)).contextValue), /:downloaded$/);
 	});
 
+	it('Export Chat as Markdown writes <chat>.md beside its attachments and shows it in the Markdown preview', async () => {
+		const finance = (await children()).find((n): n is ChatNode => n.kind === 'chat' && n.chat.id === IDS.financeChat);
+		assert.ok(finance);
+		await vscode.commands.executeCommand('larkDownloader.exportChat', finance);
+		const file = path.join(workspaceRoot, 'lark-downloads', 'Finance.md');
+		const text = fs.readFileSync(file, 'utf8');
+		assert.match(text, /^# Finance\n/);
+		const link = /📎 \[季度报告 \(Q2\)\.pdf\]\(([^)]+)\)/.exec(text)?.[1];
+		assert.ok(link !== undefined, text);
+		assert.ok(fs.statSync(path.join(workspaceRoot, 'lark-downloads', ...decodeURIComponent(link).split('/'))).isFile(), 'the link resolves to the downloaded file');
+		const preview = await waitFor('the Markdown preview of Finance.md', () =>
+			vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('markdown.preview') && t.label.includes('Finance.md')))
+			.catch((error: Error) => {
+				const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} ${t.input instanceof vscode.TabInputWebview ? t.input.viewType : ''}`);
+				throw new Error(`${error.message}; open tabs: ${open.join(' | ')}`);
+			});
+		assert.ok(preview);
+		assert.deepStrictEqual(errors, []);
+	});
+
 	it('cancel stops the download and leaves no final file', async () => {
 		const resource = serve({ messageId: 'om_cancel', fileKey: 'file_v3_cancel', type: 'file', contentType: 'application/zip', data: bytes(3_000_000), fault: ({ index }) => (index === 1 ? { kind: 'stall', afterBytes: 100 } : undefined) });
 		const running = vscode.commands.executeCommand<string | undefined>('larkDownloader.downloadResource', { messageId: resource.messageId, fileKey: resource.fileKey, type: 'file' });

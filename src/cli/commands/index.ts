@@ -3,6 +3,7 @@ import { AUTH_USAGE_LINES, runAuth } from './auth';
 import { CHATS_USAGE, runChats } from './chats';
 import { DOWNLOAD_USAGE, runDownload } from './download';
 import { DOWNLOAD_ALL_USAGE, runDownloadAll } from './downloadAll';
+import { EXPORT_USAGE, runExport } from './export';
 import { MESSAGES_USAGE, runMessages } from './messages';
 import { runSync, SYNC_USAGE } from './sync';
 import { runVerify, VERIFY_USAGE } from './verify';
@@ -16,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 	messages: runMessages,
 	'download-all': runDownloadAll,
 	sync: runSync,
+	export: runExport,
 	verify: runVerify,
 	auth: runAuth,
 };
@@ -26,6 +28,7 @@ export const USAGE_LINES: readonly string[] = [
 	MESSAGES_USAGE,
 	DOWNLOAD_ALL_USAGE,
 	SYNC_USAGE,
+	EXPORT_USAGE,
 	VERIFY_USAGE,
 	...AUTH_USAGE_LINES,
 ];

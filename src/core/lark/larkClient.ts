@@ -24,7 +24,7 @@ export type MessageSort = 'asc' | 'desc';
 
 /** Something the caller should tell the user: the listing is fine, but not everything is in it. */
 export interface ListNotice {
-	code: 'bot_strip_p2p' | 'merge_forward_unavailable';
+	code: 'bot_strip_p2p' | 'merge_forward_unavailable' | 'thread_unavailable';
 	message: string;
 	messageId?: string;
 	error?: LarkError;
@@ -187,7 +187,9 @@ export class LarkClient {
 		const messages: Message[] = [];
 		for (const item of items) {
 			if (item.msg_type === 'merge_forward' && item.deleted !== true && options.expandMergeForward !== false) {
-				messages.push(toMessage(item, await this.forwardedAttachments(item, signal, notify), fallbackChatId));
+				const expanded = await this.forwarded(item, signal, notify);
+				const message = toMessage(item, expanded?.container.attachments ?? [], fallbackChatId);
+				messages.push(expanded === undefined || expanded.children.length === 0 ? message : { ...message, forwarded: expanded.children });
 			} else {
 				messages.push(toMessage(item, extractAttachments(item), fallbackChatId));
 			}
@@ -196,16 +198,16 @@ export class LarkClient {
 	}
 
 	/** A container whose children cannot be loaded is still listed, with a notice instead of attachments. */
-	private async forwardedAttachments(item: MessageItem, signal: AbortSignal | undefined, notify: (notice: ListNotice) => void): Promise<Message['attachments']> {
+	private async forwarded(item: MessageItem, signal: AbortSignal | undefined, notify: (notice: ListNotice) => void): Promise<MessageWithChildren | undefined> {
 		try {
-			return (await this.getMessage(item.message_id, signal)).container.attachments;
+			return await this.getMessage(item.message_id, signal);
 		} catch (caught) {
 			const error = toLarkError(caught, signal);
 			if (error.type === 'cancelled') {
 				throw error;
 			}
 			notify({ code: 'merge_forward_unavailable', message: `Could not load the messages forwarded in ${item.message_id}: ${error.message}`, messageId: item.message_id, error });
-			return [];
+			return undefined;
 		}
 	}
 

@@ -53,5 +53,6 @@ export function expandMessage(items: readonly MessageItem[], rootId: string, dow
 		...toMessage(item, subtree.get(item.message_id) ?? []),
 		upperMessageId: item.upper_message_id ?? rootId,
 	}));
-	return { container: toMessage(root, collect(root)), children };
+	const container = toMessage(root, collect(root));
+	return { container: children.length === 0 ? container : { ...container, forwarded: children }, children };
 }

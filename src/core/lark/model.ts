@@ -2,6 +2,8 @@
  * The domain model the CLI and the extension's tree work with, independent of the API's JSON.
  */
 
+import type { ContentObject } from './messageContent';
+
 export type ChatType = 'group' | 'p2p' | 'topic';
 
 export interface Chat {
@@ -48,6 +50,26 @@ export interface Message {
 	attachments: Attachment[];
 	threadId?: string;
 	parentId?: string;
+	/** What the message says, for renderers that need more than `textPreview` (the Markdown export); set by the listing. */
+	body?: MessageBody;
+	/** A listed merge_forward's children (nested ones too, pre-order); absent when they were not fetched. */
+	forwarded?: ForwardedMessage[];
+}
+
+/** A message's content as Lark sent it: its JSON parsed, else its raw text, and whom it mentions. */
+export interface MessageBody {
+	/** `body.content` parsed; undefined when it is not a JSON object (recalled, merge_forward, old clients). */
+	content?: ContentObject;
+	/** `body.content` as sent when it is not JSON, e.g. plain text from an old client. */
+	rawText?: string;
+	/** `@_user_1` → the mentioned user (text and post messages). */
+	mentions: Mention[];
+}
+
+export interface Mention {
+	key: string;
+	id?: string;
+	name?: string;
 }
 
 /** A message inside a merge_forward: `upperMessageId` is the container it was forwarded in. */

@@ -1,5 +1,6 @@
 import type { ChatItem, MessageItem } from './apiTypes';
-import type { Attachment, Chat, Message } from './model';
+import { parseContent } from './messageContent';
+import type { Attachment, Chat, Message, MessageBody } from './model';
 import { textPreview } from './textPreview';
 
 /** ChatItem → Chat; a p2p chat has no name of its own, so fall back to the peer's id. */
@@ -30,9 +31,21 @@ export function toMessage(item: MessageItem, attachments: Attachment[], fallback
 		deleted: item.deleted === true,
 		textPreview: textPreview(item),
 		attachments,
+		body: toBody(item),
 		...optional('threadId', nonEmpty(item.thread_id)),
 		...optional('parentId', nonEmpty(item.parent_id)),
 	};
+}
+
+function toBody(item: MessageItem): MessageBody {
+	const raw = item.body?.content;
+	const content = parseContent(raw);
+	const mentions = (item.mentions ?? []).filter((mention) => mention.key !== '').map((mention) => ({
+		key: mention.key,
+		...optional('id', nonEmpty(mention.id)),
+		...optional('name', nonEmpty(mention.name)),
+	}));
+	return { ...(content === undefined ? optional('rawText', nonEmpty(raw)) : { content }), mentions };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -10,7 +10,7 @@ import { requireNode } from './nodeArgs';
 
 /** Sync Chat: only what is new since the last sync (or everything, the first time). */
 export async function syncChat(context: CommandContext, node?: TreeNode): Promise<void> {
-	const chat = node === undefined ? await pickChat(context) : requireNode(node, 'chat').chat;
+	const chat = node === undefined ? await pickChat(context, vscode.l10n.t('Lark: Sync Chat')) : requireNode(node, 'chat').chat;
 	const target = await resolveDownloadTarget(context.settings);
 	const result = await context.archive.sync(chat, target);
 	if (result.summary === undefined || (result.summary.saved.length === 0 && result.summary.failed.length === 0)) {
@@ -19,6 +19,34 @@ export async function syncChat(context: CommandContext, node?: TreeNode): Promis
 	}
 	const messages = [...new Map(result.plan.fetch.map((item) => [item.message.id, item.message])).values()];
 	reportSummary(context, result.summary, { messages, title: vscode.l10n.t('Syncing {0}', chat.name), chat, target });
+}
+
+/**
+ * Export Chat as Markdown: the chat's transcript with its attachments linked, appended to `<chat>.md` in the
+ * download folder, then shown in the Markdown preview.
+ */
+export async function exportChatMarkdown(context: CommandContext, node?: TreeNode): Promise<void> {
+	const chat = node === undefined ? await pickChat(context, vscode.l10n.t('Lark: Export Chat as Markdown…')) : requireNode(node, 'chat').chat;
+	const result = await context.archive.exportMarkdown(chat);
+	const file = result.files.at(-1);
+	if (file === undefined) {
+		return;
+	}
+	await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file.absolutePath));
+	const failed = result.download?.summary?.failed.length ?? 0;
+	const where = vscode.workspace.asRelativePath(file.absolutePath);
+	if (failed > 0 || result.unlisted.length > 0) {
+		const showLog = vscode.l10n.t('Show Log');
+		void vscode.window.showWarningMessage(vscode.l10n.t('{0}: {1} new messages written to {2}, but {3} attachments could not be downloaded and are not linked.', chat.name, result.messagesWritten, where, failed + result.unlisted.length), showLog).then((choice) => {
+			if (choice === showLog) {
+				context.logger.show();
+			}
+		});
+		return;
+	}
+	void vscode.window.showInformationMessage(result.messagesWritten === 0
+		? vscode.l10n.t('{0} is up to date: nothing new to add to {1}.', chat.name, where)
+		: vscode.l10n.t('{0}: {1} new messages written to {2} ({3} attachments linked).', chat.name, result.messagesWritten, where, result.attachmentsLinked));
 }
 
 /** Verify Downloads: re-hashes each download folder against its record. */
@@ -56,12 +84,12 @@ export async function verifyDownloads(context: CommandContext): Promise<void> {
 	});
 }
 
-async function pickChat(context: CommandContext): Promise<Chat> {
+async function pickChat(context: CommandContext, title: string): Promise<Chat> {
 	const chats = await context.model.getChats();
 	if (chats.state === 'error') {
 		throw new LocalizedError('api', chats.message);
 	}
-	const picked = await vscode.window.showQuickPick(chats.value.map((chat) => ({ label: chat.name, description: chat.description ?? '', chat })), { title: vscode.l10n.t('Lark: Sync Chat'), placeHolder: vscode.l10n.t('Which chat?') });
+	const picked = await vscode.window.showQuickPick(chats.value.map((chat) => ({ label: chat.name, description: chat.description ?? '', chat })), { title, placeHolder: vscode.l10n.t('Which chat?') });
 	if (picked === undefined) {
 		throw new vscode.CancellationError();
 	}

@@ -15,6 +15,7 @@ export interface CommandSignatures {
 	'larkDownloader.downloadMessage': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.downloadChat': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.syncChat': (node?: TreeNode) => Promise<void>;
+	'larkDownloader.exportChat': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.verifyDownloads': () => Promise<void>;
 	'larkDownloader.openAttachment': (node?: TreeNode) => Promise<void>;
 	'larkDownloader.revealAttachment': (node?: TreeNode) => Promise<void>;
@@ -62,6 +63,7 @@ export const COMMAND_IDS = [
 	'larkDownloader.downloadMessage',
 	'larkDownloader.downloadChat',
 	'larkDownloader.syncChat',
+	'larkDownloader.exportChat',
 	'larkDownloader.verifyDownloads',
 	'larkDownloader.openAttachment',
 	'larkDownloader.revealAttachment',

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { withErrorFunnel, type ErrorReporter } from '../platform/errorHandling';
 import type { CommandContext } from './commandContext';
 import type { CommandHandlers, CommandId } from './commandIds';
-import { syncChat, verifyDownloads } from './archiveCommands';
+import { exportChatMarkdown, syncChat, verifyDownloads } from './archiveCommands';
 import { copyFileKey, copyMessageId } from './copyIds';
 import { downloadResource } from './downloadResource';
 import { openAttachment, revealAttachment } from './openAttachment';
@@ -28,6 +28,7 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 		'larkDownloader.downloadMessage': (node) => downloadMessage(context, node),
 		'larkDownloader.downloadChat': (node) => downloadChat(context, node),
 		'larkDownloader.syncChat': (node) => syncChat(context, node),
+		'larkDownloader.exportChat': (node) => exportChatMarkdown(context, node),
 		'larkDownloader.verifyDownloads': () => verifyDownloads(context),
 		'larkDownloader.openAttachment': (node) => openAttachment(context, node),
 		'larkDownloader.revealAttachment': (node) => revealAttachment(context, node),

@@ -71,12 +71,13 @@ export async function downloadChat(context: CommandContext, node?: TreeNode): Pr
 }
 
 async function listChat(context: CommandContext, chat: Chat): Promise<Message[]> {
-	const { client } = await context.connection.require();
+	const { client, senderNames } = await context.connection.require();
 	return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing messages in {0}', chat.name), cancellable: true }, async (progress, token) => {
 		const abort = abortSignalFrom(token);
 		try {
 			const collected = await collectMessages(client, { kind: 'container', containerId: chat.id, containerType: 'chat' }, {
 				signal: abort.signal,
+				senderNames,
 				onProgress: ({ messages: count, attachments }) => {
 					if (count % 50 === 0) {
 						progress.report({ message: vscode.l10n.t('{0} messages, {1} attachments', count, attachments) });

@@ -143,6 +143,8 @@ function reasonAdvice(reason: ErrorReason, failure: LarkError): ErrorAdvice {
 			return again(vscode.l10n.t('Another window or run is updating the download record right now. Try again in a moment.'));
 		case 'manifest-unreadable':
 			return once(vscode.l10n.t('The download record (.lark-manifest.json) in the download folder cannot be read. Move it aside to start a new record.'));
+		case 'export-not-ours':
+			return once(vscode.l10n.t('"{0}" in the download folder is not a Markdown export of this chat, so it was left as it is. Rename or move it to export again.', param(failure, 'path')));
 	}
 }
 

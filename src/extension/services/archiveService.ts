@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { downloadIntoArchive } from '../../core/app/archiveDownload';
 import { planArchive, type ArchivePlan, type AttachmentFilter } from '../../core/app/archivePlan';
 import type { ArchiveSummary } from '../../core/app/archiveRun';
+import { exportChat, type ExportResult } from '../../core/app/exportChat';
 import { syncChat, type SyncResult } from '../../core/app/syncChat';
 import { manifestPath, readManifest } from '../../core/archive/manifestStore';
 import { verifyArchive, type VerifyReport } from '../../core/archive/verifyArchive';
@@ -80,12 +81,38 @@ export class ArchiveService {
 		return this.withBulkProgress(vscode.l10n.t('Syncing {0}', chat.name), (progress, signal) =>
 			syncChat(connection.client, connection.engine, chat.id, {
 				...this.runOptions(target, chat, progress, signal),
+				senderNames: connection.senderNames,
 				onListed: ({ messages }) => progress.report({ message: vscode.l10n.t('{0} new messages', messages) }),
 				confirm: (plan) => {
 					progress.report({ message: planText(plan) });
 					return true;
 				},
 			}));
+	}
+
+	/**
+	 * Export Chat as Markdown: the new messages' attachments into the download folder first (or reused from its
+	 * record), then what is new appended to `<chat>.md` there (shared with `lark-dl export`).
+	 */
+	async exportMarkdown(chat: Chat): Promise<ExportResult> {
+		const connection = await this.connection.require();
+		const target = await resolveDownloadTarget(this.settings);
+		const result = await this.withBulkProgress(vscode.l10n.t('Exporting {0} as Markdown', chat.name), (progress, signal) =>
+			exportChat(connection.client, connection.engine, chat.id, {
+				...this.runOptions(target, chat, progress, signal),
+				perMonth: this.settings.exportPerMonth(target.folder.uri),
+				senderNames: connection.senderNames,
+				onListed: ({ messages }) => progress.report({ message: vscode.l10n.t('{0} new messages', messages) }),
+				confirm: (plan) => {
+					progress.report({ message: planText(plan) });
+					return true;
+				},
+			}));
+		for (const notice of result.unlisted) {
+			this.logger.warn('export', notice.message);
+		}
+		this.logger.info('export', `${chat.name}: ${result.messagesWritten} message(s) and ${result.attachmentsLinked} attachment link(s) written to ${result.files.map((file) => file.path).join(', ')}`);
+		return result;
 	}
 
 	/** Verify Downloads: every download folder with a record, re-hashed against it. */

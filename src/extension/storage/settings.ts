@@ -29,6 +29,11 @@ export class Settings {
 		await this.section().update('onlyMessagesWithAttachments', value, vscode.ConfigurationTarget.Global);
 	}
 
+	/** Export Chat as Markdown: one file per month instead of one per chat. */
+	exportPerMonth(scope?: vscode.Uri): boolean {
+		return this.section(scope).get<boolean>('exportPerMonth', false) === true;
+	}
+
 	identity(): IdentityChoice {
 		return this.section().get<IdentityChoice>('identity', 'auto');
 	}

@@ -19,7 +19,7 @@ const EVERY_REASON: Record<ErrorReason, true> = {
 	'bad-resource-type': true, 'bad-time': true, 'bad-time-range': true, 'bad-output-path': true, 'bad-name-template': true,
 	'file-exists': true, 'path-outside-folder': true, 'name-too-long': true, 'folder-missing': true, 'no-free-name': true, 'busy': true,
 	'disk-full': true, 'read-only-folder': true, 'no-write-permission': true, 'path-blocked': true, 'too-many-open-files': true,
-	'disk-error': true, 'manifest-unreadable': true, 'manifest-busy': true,
+	'disk-error': true, 'manifest-unreadable': true, 'manifest-busy': true, 'export-not-ours': true,
 };
 const EVERY_TYPE: readonly ErrorType[] = ['validation', 'auth', 'permission', 'scope', 'not_found', 'rate_limit', 'network', 'protocol', 'io', 'api'];
 
