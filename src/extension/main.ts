@@ -1,4 +1,7 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { attachmentOutput, parseNameTemplate } from '../core/naming/nameTemplate';
+import type { AttachmentNode } from './views/nodes/treeNode';
 import type { LarkDownloaderApi } from './api';
 import { LARK_AUTH_PROVIDER_ID, LarkAuthenticationProvider } from './auth/larkAuthenticationProvider';
 import { UserSessionStore } from './auth/userSessionStore';
@@ -19,6 +22,17 @@ import { ChatTreeModel } from './views/chatTreeModel';
 import { ChatTreeProvider } from './views/chatTreeProvider';
 import { RequestPreviewProvider } from './views/requestPreviewProvider';
 
+/** The name the name template gives a row's attachment (its last segment); none for a template that does not parse. */
+function plannedFileName(settings: Settings, node: AttachmentNode): string | undefined {
+	try {
+		const template = parseNameTemplate(settings.nameTemplate());
+		const { message, chat, attachment } = node;
+		return path.posix.basename(attachmentOutput(template, attachment, { chatId: chat.id, chatName: chat.name, sentAt: message.createTime, ...(message.senderName === undefined ? {} : { senderName: message.senderName }), ...(message.senderId === undefined ? {} : { senderId: message.senderId }) }));
+	} catch {
+		return undefined;
+	}
+}
+
 /** Composition root: build the services, wire them, hand every disposable to VS Code. */
 export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const logger = new Logger(LOG_CHANNEL_NAME);
@@ -34,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const downloads = new DownloadService(connection, settings, index, logger, cancelSwitch, transfers);
 	const archive = new ArchiveService(connection, settings, index, logger, cancelSwitch, transfers);
 	const model = new ChatTreeModel(connection, logger);
-	const provider = new ChatTreeProvider(model, index, () => settings.onlyMessagesWithAttachments());
+	const provider = new ChatTreeProvider(model, index, () => settings.onlyMessagesWithAttachments(), (node) => plannedFileName(settings, node));
 	const preview = new RequestPreviewProvider();
 	const errorShown = new vscode.EventEmitter<string>();
 	const treeView = vscode.window.createTreeView(CHATS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
@@ -70,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 			void updateSignedIn();
 			model.refresh();
 		}),
-		...registerCommands({ archive, auth, connection, credentials, downloads, index, logger, model, preview, sessions, settings, transfers }, { logger, onShown: (text) => errorShown.fire(text) }),
+		...registerCommands({ archive, auth, connection, credentials, downloads, index, logger, model, preview, sessions, settings, transfers }, { logger, onShown: (text) => errorShown.fire(text) }, () => treeView.selection[0]),
 	);
 	void updateSignedIn();
 	logger.info('extension', `Activated (VS Code ${vscode.version})`);

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { withErrorFunnel, type ErrorReporter } from '../platform/errorHandling';
 import type { CommandContext } from './commandContext';
-import type { CommandHandlers, CommandId } from './commandIds';
+import { NODE_COMMAND_IDS, type CommandHandlers, type CommandId } from './commandIds';
+import type { TreeNode } from '../views/nodes/treeNode';
 import { exportChatMarkdown, syncChat, verifyDownloads } from './archiveCommands';
 import { copyFileKey, copyMessageId } from './copyIds';
 import { downloadResource } from './downloadResource';
@@ -48,8 +49,12 @@ export function commandHandlers(context: CommandContext): CommandHandlers {
 	};
 }
 
-export function registerCommands(context: CommandContext, reporter: ErrorReporter): vscode.Disposable[] {
+export function registerCommands(context: CommandContext, reporter: ErrorReporter, selectedNode: () => TreeNode | undefined = () => undefined): vscode.Disposable[] {
 	const handlers = commandHandlers(context);
-	return (Object.keys(handlers) as CommandId[]).map((id) =>
-		vscode.commands.registerCommand(id, withErrorFunnel(id, reporter, handlers[id] as (...args: unknown[]) => Promise<unknown>, commandSubject)));
+	return (Object.keys(handlers) as CommandId[]).map((id) => {
+		const handler = handlers[id] as (...args: unknown[]) => Promise<unknown>;
+		// A row's action that lost its row to a refresh of the tree gets none: the selected row is the one it meant.
+		const run = NODE_COMMAND_IDS.includes(id) ? (...args: unknown[]) => handler(...(args[0] === undefined ? [selectedNode()] : args)) : handler;
+		return vscode.commands.registerCommand(id, withErrorFunnel(id, reporter, run, commandSubject));
+	});
 }

@@ -32,7 +32,13 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 	private readonly subscriptions: vscode.Disposable[];
 	private unfinishedGroup: UnfinishedGroupNode | undefined;
 
-	constructor(private readonly model: ChatTreeModel, private readonly index: DownloadIndex, private readonly onlyWithAttachments: () => boolean = () => false) {
+	constructor(
+		private readonly model: ChatTreeModel,
+		private readonly index: DownloadIndex,
+		private readonly onlyWithAttachments: () => boolean = () => false,
+		/** The file name a nameless attachment will get (the name template), for its row. */
+		private readonly plannedName: (node: AttachmentNode) => string | undefined = () => undefined,
+	) {
 		this.subscriptions = [
 			model.onDidChange((chat) => this._onDidChangeTreeData.fire(chat === undefined ? undefined : this.chatNodes.get(chat.id))),
 			index.onDidChange((keys) => {
@@ -153,7 +159,7 @@ export class ChatTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 		const refusal = this.index.refusal(node.attachment.messageId, node.attachment.key);
 		const attachment: Attachment = refusal === undefined ? node.attachment : { ...node.attachment, downloadable: false, notDownloadable: 'card-not-served', notDownloadableReason: refusal };
 		const saved = attachment.downloadable ? this.index.saved(attachment.messageId, attachment.key) : undefined;
-		const label = attachmentLabel(attachment, saved === undefined ? undefined : path.basename(saved.path));
+		const label = attachmentLabel(attachment, saved === undefined ? this.plannedName(node) : path.basename(saved.path));
 		const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
 		item.id = `attachment:${node.message.id}:${attachment.messageId}/${attachment.key}`;
 		// The file icon theme's icon for the name (PDF, ZIP, image…); a plain codicon when the name says nothing.

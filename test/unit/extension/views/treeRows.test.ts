@@ -27,7 +27,7 @@ describe('tree rows (what each row of the Lark view says)', () => {
 	after(() => fake.uninstall());
 
 	/** A provider over a fixed page of messages and a record of saved files. */
-	function provider(messages: Message[], saved: Record<string, { path: string; size: number }> = {}, onlyWithAttachments = false) {
+	function provider(messages: Message[], saved: Record<string, { path: string; size: number }> = {}, onlyWithAttachments = false, plannedName: (node: { attachment: Attachment }) => string | undefined = () => undefined) {
 		const listeners: ((keys: readonly string[]) => void)[] = [];
 		const index = {
 			onDidChange: (listener: (keys: readonly string[]) => void) => (listeners.push(listener), { dispose: () => undefined }),
@@ -41,7 +41,7 @@ describe('tree rows (what each row of the Lark view says)', () => {
 			getChats: () => Promise.resolve({ state: 'loaded', value: [chat] }),
 			getMessages: () => Promise.resolve({ state: 'loaded', value: { messages, pageToken: undefined, hasMore: false } }),
 		};
-		const tree = new ChatTreeProvider(model as never, index as never, () => onlyWithAttachments);
+		const tree = new ChatTreeProvider(model as never, index as never, () => onlyWithAttachments, plannedName);
 		return { tree, fireIndex: (keys: string[]) => listeners.forEach((listener) => listener(keys)) };
 	}
 
@@ -86,6 +86,15 @@ describe('tree rows (what each row of the Lark view says)', () => {
 		assert.equal(photoRow?.description, 'Image · 1.4 MiB · downloaded');
 		assert.equal(photoRow?.command?.command, 'larkDownloader.openAttachment');
 		assert.match(String((photoRow?.tooltip as { value: string }).value), /!\[.*\]\(file:\/\/.*\|width=240\)/, 'a thumbnail in the hover');
+	});
+
+	it('a nameless attachment not downloaded yet shows the name the name template will give it', async () => {
+		const { tree } = provider([message({ attachments: [attachment()] })], {}, false, (node) => `planned ${node.attachment.key}.png`);
+		const [messageNode] = await tree.getChildren({ kind: 'chat', chat });
+		const [row] = await tree.getChildren(messageNode);
+		const item = tree.getTreeItem(row as never) as unknown as TreeItem;
+		assert.equal(item.label, 'planned img_v3_02ab_9f.png');
+		assert.equal(item.description, 'Image');
 	});
 
 	it('an empty chat says so; with "only messages with attachments" the text messages are hidden', async () => {
