@@ -119,7 +119,7 @@ async function main() {
 		const imageMessage = page.locator('.sidebar .monaco-list-row[aria-level="2"]', { hasText: /^Image/ }).first();
 		await imageMessage.click();
 		await page.waitForTimeout(600);
-		const imageRow = page.locator('.sidebar .monaco-list-row[aria-level="3"]', { hasText: /^Image/ }).first();
+		const imageRow = page.locator('.sidebar .monaco-list-row[aria-level="3"]', { hasText: / image [0-9a-z_-]+/ }).first(); // the name the template gives it
 		await imageRow.click();
 		await imageRow.locator('.action-label[aria-label="Download"]').click();
 		await bench.waitForNotification(/Saved/);
