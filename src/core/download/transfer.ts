@@ -5,7 +5,7 @@ import { LarkError, toLarkError } from '../errors';
 import type { ApiSession } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { commitPartFile, openFreePart, type ClaimedPart } from './commitFile';
-import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, DEFAULT_PROBE_SIZE, type Destination, type DownloadOptions, type DownloadResult, type Target } from './downloadOptions';
+import { autoPartSize, DEFAULT_CONCURRENCY, DEFAULT_PROBE_SIZE, type Destination, type DownloadOptions, type DownloadResult, type Target } from './downloadOptions';
 import { plannedRelativePath } from './fileName';
 import { resolveInsideRoot } from './pathSafety';
 import { pathExists } from '../util/pathExists';
@@ -147,7 +147,8 @@ class Transfer {
 			await writeProbePart(sink, probe, this.signal);
 		}
 		try {
-			await fetchMissingParts(sink, this.options.partSize ?? DEFAULT_PART_SIZE, this.options.concurrency ?? DEFAULT_CONCURRENCY, this.signal);
+			const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
+			await fetchMissingParts(sink, this.options.partSize ?? autoPartSize(resumable.total, concurrency), concurrency, this.signal);
 		} catch (error) {
 			if (!(error instanceof RangeIgnored)) {
 				throw toLarkError(error, this.signal);

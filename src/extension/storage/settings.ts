@@ -46,8 +46,11 @@ export class Settings {
 		return clamp(this.section().get<number>('partConcurrency', 8), 1, 16);
 	}
 
-	partSizeBytes(): number {
-		return clamp(this.section().get<number>('partSizeMiB', 8), 1, 64) * 1024 * 1024;
+	/** Undefined unless the user set it: the engine then sizes parts to the file (8–32 MiB). */
+	partSizeBytes(): number | undefined {
+		const set = this.section().inspect<number>('partSizeMiB');
+		const value = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+		return value === undefined ? undefined : clamp(value, 1, 64) * 1024 * 1024;
 	}
 
 	/** Application-scoped: only the user's own settings count, never a workspace's. */
