@@ -42,13 +42,22 @@ export interface ArchiveFlags {
 	dryRun: boolean;
 }
 
-/** The shared flags, validated before the first request. */
-export function parseArchiveFlags(values: { into?: string; 'name-template'?: string; concurrency?: string; 'on-conflict'?: string; kinds?: string; sender?: string[]; force?: boolean; 'keep-duplicates'?: boolean; 'dry-run'?: boolean }): ArchiveFlags {
+type PlacementValues = { into?: string; 'name-template'?: string; concurrency?: string; 'on-conflict'?: string };
+
+/** Where and how files land (`--into`, `--name-template`, `--concurrency`, `--on-conflict`): every bulk command. */
+export function parsePlacementFlags(values: PlacementValues): Pick<ArchiveFlags, 'folder' | 'template' | 'concurrency' | 'onConflict'> {
 	return {
 		folder: parseInto(values.into),
 		template: parseNameTemplate(values['name-template'] ?? DEFAULT_NAME_TEMPLATE),
 		concurrency: parsePositiveInteger('--concurrency', values.concurrency, 1, 16) ?? DEFAULT_BULK_CONCURRENCY,
 		onConflict: parseConflictPolicy(values['on-conflict']),
+	};
+}
+
+/** The shared flags, validated before the first request. */
+export function parseArchiveFlags(values: PlacementValues & { kinds?: string; sender?: string[]; force?: boolean; 'keep-duplicates'?: boolean; 'dry-run'?: boolean }): ArchiveFlags {
+	return {
+		...parsePlacementFlags(values),
 		filter: parseFilter(values.kinds, values.sender),
 		force: values.force === true,
 		keepDuplicates: values['keep-duplicates'] === true,

@@ -1,19 +1,15 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportChat } from '../../core/app/exportChat';
-import { DEFAULT_BULK_CONCURRENCY } from '../../core/bulk/bulkDownload';
 import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
 import { ChatNames } from '../../core/lark/chatNames';
 import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
-import { DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../core/naming/nameTemplate';
 import { openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess } from '../output';
-import { createBulkProgressRenderer, planLine, summaryJson } from './archiveOutput';
-import { parseConflictPolicy, parsePositiveInteger } from './download';
+import { createBulkProgressRenderer, parsePlacementFlags, planLine, summaryJson } from './archiveOutput';
 import { EXIT_CANCELLED, EXIT_SOME_FAILED } from './downloadAll';
-import { parseInto } from './archiveOutput';
 import { checkId, parseTimeRange } from './messages';
 
 export const EXPORT_USAGE = 'lark-dl export --chat-id oc_… [--start TIME] [--end TIME] [--into DIR] [--per-month] [--time-zone ZONE] [--name-template TEMPLATE] [--concurrency N] [--on-conflict rename|overwrite|fail] [--as auto|user|bot]';
@@ -46,10 +42,7 @@ export async function runExport(args: string[], context: CliContext): Promise<nu
 	}
 	const chatId = checkId(values['chat-id'], 'oc_', '--chat-id', 'the chat_id (oc_…) from `lark-dl chats`');
 	const range = parseTimeRange(values.start, values.end);
-	const folder = parseInto(values.into);
-	const template = parseNameTemplate(values['name-template'] ?? DEFAULT_NAME_TEMPLATE);
-	const concurrency = parsePositiveInteger('--concurrency', values.concurrency, 1, 16) ?? DEFAULT_BULK_CONCURRENCY;
-	const onConflict = parseConflictPolicy(values['on-conflict']);
+	const { folder, template, concurrency, onConflict } = parsePlacementFlags(values);
 	const session = openSession(context, parseIdentityChoice(values.as));
 	const client = new LarkClient(session);
 	try {
