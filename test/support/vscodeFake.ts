@@ -51,6 +51,7 @@ export const workspace = {
 	onDidChangeConfiguration: () => ({ dispose: () => undefined }),
 	/** Watchers created (the tests drive reloads themselves). */
 	watchers: 0,
+	getWorkspaceFolder: (uri: { fsPath: string }): FakeFolder | undefined => workspace.workspaceFolders?.find((f) => uri.fsPath === f.uri.fsPath || uri.fsPath.startsWith(`${f.uri.fsPath}/`)),
 	createFileSystemWatcher: () => {
 		workspace.watchers++;
 		const none = () => ({ dispose: () => undefined });

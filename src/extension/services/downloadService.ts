@@ -111,6 +111,9 @@ export class DownloadService {
 				await this.index.refuse(listed.attachment.messageId, listed.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
 				throw new LocalizedError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, reason: 'card-resource', hint: vscode.l10n.t('Open the message in Lark to see it.') });
 			}
+			// A cancelled or failed download leaves a .part: listed under Unfinished downloads now, not only when a
+			// file watcher (which may not watch a download folder that did not exist yet) tells.
+			void this.index.reload();
 			throw error;
 		}
 	}

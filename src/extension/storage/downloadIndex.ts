@@ -39,7 +39,7 @@ export class DownloadIndex implements vscode.Disposable {
 	watch(): void {
 		this.disposeWatchers();
 		for (const folder of this.downloadFolders()) {
-			const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**'));
+			const watcher = vscode.workspace.createFileSystemWatcher(watchPattern(folder));
 			this.watchers.push(watcher, watcher.onDidCreate(() => this.scheduleReload()), watcher.onDidChange(() => this.scheduleReload()), watcher.onDidDelete(() => this.scheduleReload()));
 		}
 		void this.reload();
@@ -141,4 +141,17 @@ export class DownloadIndex implements vscode.Disposable {
 
 function describeUnfinished(unfinished: UnfinishedDownload): string {
 	return `${unfinished.partPath}:${unfinished.bytesDone}`;
+}
+
+/**
+ * The download folder's files, as a pattern on its workspace folder: the download folder itself may not exist yet
+ * (it is made by the first download), and a watcher based on a missing folder would never fire.
+ */
+function watchPattern(folder: string): vscode.RelativePattern {
+	const workspaceFolder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
+	if (workspaceFolder === undefined) {
+		return new vscode.RelativePattern(vscode.Uri.file(folder), '**');
+	}
+	const relative = path.relative(workspaceFolder.uri.fsPath, folder).split(path.sep).join('/');
+	return new vscode.RelativePattern(workspaceFolder, relative === '' ? '**' : `${relative}/**`);
 }
