@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): LarkDownloaderApi {
 	const logger = new Logger(LOG_CHANNEL_NAME);
 	const settings = new Settings();
 	const credentials = new CredentialStore(context.secrets);
-	const index = new DownloadIndex(context.workspaceState, () => downloadFolders(settings));
+	const index = new DownloadIndex(() => downloadFolders(settings));
 	const sessions = new UserSessionStore(context.secrets);
 	const http = new HttpClient();
 	const auth = new LarkAuthenticationProvider(sessions, credentials, settings, http, logger);

@@ -4,7 +4,7 @@ import type { Harness } from './engineHarness';
 
 /**
  * The extension's download services in plain Node, over a loopback harness: a connection that is always signed
- * in, an in-memory workspace state, a silent log, and optionally a stand-in for the status bar's running downloads. Call loadExtensionServices() after installVscodeFake(): the
+ * in, a silent log, and optionally a stand-in for the status bar's running downloads. Call loadExtensionServices() after installVscodeFake(): the
  * modules must see the fake `vscode`.
  */
 export async function loadExtensionServices() {
@@ -17,11 +17,9 @@ export async function loadExtensionServices() {
 
 	return (harness: Harness, transfers?: unknown) => {
 		const connection = { require: () => Promise.resolve({ engine: harness.engine, client: new LarkClient(harness.session), senderNames: new SenderNames(harness.session) }) };
-		const state = new Map<string, unknown>();
-		const memento = { get: <T>(key: string, fallback: T): T => (state.get(key) as T | undefined) ?? fallback, update: (key: string, value: unknown) => Promise.resolve(void state.set(key, value)) };
 		const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 		const settings = new Settings();
-		const index = new DownloadIndex(memento as never, () => downloadFolders(settings));
+		const index = new DownloadIndex(() => downloadFolders(settings));
 		const cancelSwitch = new CancelAllSwitch();
 		return {
 			downloads: new DownloadService(connection as never, settings, index, logger as never, cancelSwitch, transfers as never),

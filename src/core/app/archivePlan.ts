@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { checkResourceOnDisk } from '../archive/fileState';
 import type { ConflictPolicy } from '../download/commitFile';
 import type { Manifest, ManifestResource } from '../archive/manifestFormat';
-import { resourceFor } from '../archive/manifestStore';
-import { dedupeAttachments } from '../lark/extractAttachments';
+import { refusalOf, resourceFor } from '../archive/manifestStore';
+import { CARD_NOT_SERVED, dedupeAttachments } from '../lark/extractAttachments';
 import { attachmentId, type Attachment, type AttachmentKind, type Message } from '../lark/model';
 
 /** Which attachments a bulk download or a sync is about (all when a field is left out). */
@@ -85,6 +85,11 @@ export async function planArchive(folder: string, manifest: Manifest, messages: 
 			seen.add(id);
 			if (!attachment.downloadable) {
 				plan.notDownloadable.push({ attachment, message });
+				continue;
+			}
+			if (options.force !== true && refusalOf(manifest, attachment.messageId, attachment.key) !== undefined) {
+				// Lark refused it for good before (a card image): not asked again unless forced.
+				plan.notDownloadable.push({ attachment: { ...attachment, downloadable: false, notDownloadable: 'card-not-served', notDownloadableReason: CARD_NOT_SERVED }, message });
 				continue;
 			}
 			const recorded = resourceFor(manifest, attachment.messageId, attachment.key);

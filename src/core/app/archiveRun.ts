@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { recordRefusal, updateManifest } from '../archive/manifestStore';
 import { bulkDownload, type BulkEvent, type BulkSummary, type SavedItem } from '../bulk/bulkDownload';
 import type { ConflictPolicy } from '../download/commitFile';
 import type { DownloadEngine } from '../download/downloadEngine';
@@ -80,5 +81,14 @@ export async function runArchive(engine: Pick<DownloadEngine, 'download'>, plan:
 		signal: options.signal,
 		onEvent: options.onEvent,
 	});
+	// Lark's refusals for good (a card image answering 234043) go into the record: no front end asks again.
+	const refused = summary.skipped.filter((item) => item.attachment.downloadable);
+	if (refused.length > 0) {
+		await updateManifest(folderAbs, (manifest) => {
+			for (const { attachment } of refused) {
+				recordRefusal(manifest, attachment.messageId, attachment.key, 'card-not-served');
+			}
+		});
+	}
 	return { ...summary, alreadySaved: plan.skip, keptEdited, sameBytes };
 }

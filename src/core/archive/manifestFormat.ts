@@ -54,6 +54,14 @@ export interface Manifest {
 	version: typeof MANIFEST_VERSION;
 	chats: Record<string, ManifestChat>;
 	resources: Record<string, ManifestResource>;
+	/** Resources Lark refused for good (a card image answering 234043), by `messageId/fileKey`: not asked again. */
+	refused?: Record<string, ManifestRefusal>;
+}
+
+export interface ManifestRefusal {
+	reason: 'card-not-served';
+	/** ISO time of the refusal. */
+	at: string;
 }
 
 // Typed as a Record so a new AttachmentKind fails to compile until it is listed here.
@@ -103,6 +111,12 @@ export function parseManifest(value: unknown, file = MANIFEST_FILE_NAME): Manife
 		const parsed = parseResource(key, resource);
 		if (parsed !== undefined) {
 			manifest.resources[key] = parsed;
+		}
+	}
+	for (const [key, refusal] of isObject(value.refused) ? sortedEntries(value.refused) : []) {
+		const [messageId, fileKey, ...rest] = key.split('/');
+		if (rest.length === 0 && isId(messageId) && isId(fileKey) && isObject(refusal) && refusal.reason === 'card-not-served' && isTime(refusal.at)) {
+			(manifest.refused ??= nullMap())[key] = { reason: refusal.reason, at: refusal.at };
 		}
 	}
 	return manifest;

@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { LarkError } from '../errors';
 import { acquireFileLock } from '../util/fileLock';
-import { emptyManifest, MANIFEST_FILE_NAME, parseManifest, parseResource, resourceKey, serializeManifest, unreadableManifest, type Manifest, type ManifestChat, type ManifestResource } from './manifestFormat';
+import { emptyManifest, MANIFEST_FILE_NAME, parseManifest, parseResource, resourceKey, serializeManifest, unreadableManifest, type Manifest, type ManifestChat, type ManifestRefusal, type ManifestResource } from './manifestFormat';
 
 /**
  * Reading and updating `<root>/.lark-manifest.json`. Every update runs under a lock file beside it (between
@@ -205,4 +205,15 @@ export function chatEntry(manifest: Manifest, chatId: string): ManifestChat {
 		manifest.chats[chatId] = {};
 	}
 	return manifest.chats[chatId] as ManifestChat;
+}
+
+/** Remembers that Lark refuses this resource for good, so no front end asks for it again (until forced). */
+export function recordRefusal(manifest: Manifest, messageId: string, fileKey: string, reason: ManifestRefusal['reason'], at = new Date()): void {
+	(manifest.refused ??= Object.create(null) as Record<string, ManifestRefusal>)[resourceKey(messageId, fileKey)] = { reason, at: at.toISOString() };
+}
+
+/** Why Lark refused this resource before, if the record says it did. */
+export function refusalOf(manifest: Manifest, messageId: string, fileKey: string): ManifestRefusal | undefined {
+	const key = resourceKey(messageId, fileKey);
+	return manifest.refused !== undefined && Object.hasOwn(manifest.refused, key) ? manifest.refused[key] : undefined;
 }

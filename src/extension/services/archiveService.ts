@@ -183,10 +183,6 @@ export class ArchiveService {
 			if (event.kind === 'item-finished' && event.result.status === 'failed') {
 				this.logger.warn('download', `${event.result.attachment.messageId}/${event.result.attachment.key} failed: ${event.result.error.type}: ${event.result.error.message}`);
 			}
-			if (event.kind === 'item-finished' && event.result.status === 'skipped' && event.result.attachment.downloadable) {
-				// listed as downloadable, then refused by Lark for good (a card image): not asked again
-				void this.index.refuse(event.result.attachment.messageId, event.result.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
-			}
 			if (event.kind !== 'progress') {
 				return;
 			}

@@ -108,7 +108,7 @@ export class DownloadService {
 			return await this.runOne(named, target, policy, ask);
 		} catch (error) {
 			if (listed !== undefined && isLarkError(error) && knownRefusal(listed.attachment, error) !== undefined) {
-				await this.index.refuse(listed.attachment.messageId, listed.attachment.key, vscode.l10n.t('Lark does not serve this card\'s image.'));
+				await this.index.refuse(downloadFolderOf(target), listed.attachment.messageId, listed.attachment.key);
 				throw new LocalizedError('api', vscode.l10n.t('Lark does not serve the image of this card (Lark code 234043).'), { code: 234043, reason: 'card-resource', hint: vscode.l10n.t('Open the message in Lark to see it.') });
 			}
 			// A cancelled or failed download leaves a .part: listed under Unfinished downloads now, not only when a

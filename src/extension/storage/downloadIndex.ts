@@ -2,10 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkResourceOnDisk } from '../../core/archive/fileState';
 import { emptyManifest, resourceKey } from '../../core/archive/manifestFormat';
-import { readManifest, resourceFor } from '../../core/archive/manifestStore';
+import { readManifest, recordRefusal, resourceFor, updateManifest } from '../../core/archive/manifestStore';
 import { listUnfinished, type UnfinishedDownload } from '../../core/download/unfinishedDownloads';
 
-const REFUSED_KEY = 'larkDownloader.refused';
 /** The key onDidChange carries when the list of unfinished downloads changed. */
 export const UNFINISHED_CHANGED = 'unfinished';
 
@@ -28,10 +27,12 @@ export class DownloadIndex implements vscode.Disposable {
 	/** `messageId/fileKey` → the file and its size, for entries whose file is there with the recorded size. */
 	private present = new Map<string, SavedFile>();
 	private unfinishedDownloads: UnfinishedDownload[] = [];
+	/** `messageId/fileKey`s a record says Lark refuses for good. */
+	private refused = new Set<string>();
 	private watchers: vscode.Disposable[] = [];
 	private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(private readonly state: vscode.Memento, private readonly downloadFolders: () => string[]) {
+	constructor(private readonly downloadFolders: () => string[]) {
 		this.watch();
 	}
 
@@ -68,8 +69,12 @@ export class DownloadIndex implements vscode.Disposable {
 	/** Reads the records and checks their files; returns the keys whose state differs from before. */
 	private async load(): Promise<string[]> {
 		const present = new Map<string, SavedFile>();
+		const refused = new Set<string>();
 		for (const folder of this.downloadFolders()) {
 			const manifest = await readManifest(folder).catch(() => undefined);
+			for (const key of Object.keys(manifest?.refused ?? {})) {
+				refused.add(key);
+			}
 			for (const entry of Object.values(manifest?.resources ?? {})) {
 				if ((await checkResourceOnDisk(folder, entry)).state === 'present') {
 					present.set(resourceKey(entry.messageId, entry.fileKey), { path: path.join(folder, ...entry.path.split('/')), size: entry.size });
@@ -77,12 +82,15 @@ export class DownloadIndex implements vscode.Disposable {
 			}
 		}
 		const unfinished = (await Promise.all(this.downloadFolders().map((folder) => listUnfinished(folder)))).flat();
+		const refusedBefore = this.refused;
+		this.refused = refused;
+		const newlyRefused = [...refused].filter((key) => !refusedBefore.has(key));
 		const before = this.present;
 		const unfinishedBefore = this.unfinishedDownloads.map(describeUnfinished).join('\n');
 		this.present = present;
 		this.unfinishedDownloads = unfinished;
 		const keys = new Set([...before.keys(), ...present.keys()]);
-		const changed = [...keys].filter((key) => before.get(key)?.path !== present.get(key)?.path);
+		const changed = [...[...keys].filter((key) => before.get(key)?.path !== present.get(key)?.path), ...newlyRefused];
 		return unfinished.map(describeUnfinished).join('\n') === unfinishedBefore ? changed : [...changed, UNFINISHED_CHANGED];
 	}
 
@@ -112,15 +120,18 @@ export class DownloadIndex implements vscode.Disposable {
 		return this.present.get(resourceKey(messageId, key));
 	}
 
-	/** Remembers that Lark refuses to serve this attachment (a card image answered 234043), so it is not asked again. */
-	async refuse(messageId: string, key: string, reason: string): Promise<void> {
-		await this.state.update(REFUSED_KEY, { ...this.state.get<Record<string, string>>(REFUSED_KEY, {}), [resourceKey(messageId, key)]: reason });
-		this._onDidChange.fire([resourceKey(messageId, key)]);
+	/**
+	 * Remembers in the folder's record that Lark refuses to serve this attachment (a card image answered 234043):
+	 * neither the tree nor `lark-dl` asks for it again.
+	 */
+	async refuse(folder: string, messageId: string, key: string): Promise<void> {
+		await updateManifest(folder, (manifest) => recordRefusal(manifest, messageId, key, 'card-not-served'));
+		await this.reload();
 	}
 
-	/** Why Lark refused this attachment before, if it did. */
+	/** Why Lark refused this attachment before, in the user's words, if a record says it did. */
 	refusal(messageId: string, key: string): string | undefined {
-		return this.state.get<Record<string, string>>(REFUSED_KEY, {})[resourceKey(messageId, key)];
+		return this.refused.has(resourceKey(messageId, key)) ? vscode.l10n.t('Lark does not serve this card\'s image.') : undefined;
 	}
 
 	private disposeWatchers(): void {

@@ -131,6 +131,20 @@ describe('sync a chat into the download folder (only what is new)', () => {
 		assert.equal(all.plan.skip.length, 4);
 	});
 
+	it('a card image Lark refuses (234043) is recorded as refused: not requested again, unless forced', async () => {
+		im.fixtures.containers.get(CHAT)?.push(message('om_card', CHAT, 'interactive', { schema: '2.0', body: { elements: [{ tag: 'img', img_key: 'img_card' }] } }, Date.UTC(2024, 4, 7)));
+		im.server.addResource({ messageId: 'om_card', fileKey: 'img_card', type: 'image', data: bytes(100), fault: () => ({ kind: 'status', status: 400, code: 234043, msg: 'not served' }) });
+		const first = await sync();
+		assert.deepEqual(first.summary?.skipped.map((s) => s.attachment.key), ['img_card']);
+		assert.equal((await readManifest(folder())).refused?.['om_card/img_card']?.reason, 'card-not-served');
+		const asked = im.server.resourceRequests('img_card').length;
+		const second = await sync({ start: new Date(0) });
+		assert.deepEqual(second.summary?.skipped.map((s) => s.attachment.key), ['img_card']);
+		assert.equal(im.server.resourceRequests('img_card').length, asked, 'not asked again');
+		await sync({ start: new Date(0), force: true });
+		assert.ok(im.server.resourceRequests('img_card').length > asked, 'forced: asked again');
+	});
+
 	it('a dry run (confirm says no) tells the counts and fetches nothing', async () => {
 		let seen: { fetch: number; skip: number } | undefined;
 		const result = await sync({ confirm: (plan) => ((seen = { fetch: plan.fetch.length, skip: plan.skip.length }), false) });

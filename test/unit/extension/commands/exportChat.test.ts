@@ -56,11 +56,9 @@ describe('Export Chat as Markdown (extension command)', () => {
 
 	function context() {
 		const connection = { require: () => Promise.resolve({ engine: harness.engine, client: new LarkClient(harness.session) }) };
-		const state = new Map<string, unknown>();
-		const memento = { get: <T>(key: string, fallback: T): T => (state.get(key) as T | undefined) ?? fallback, update: (key: string, value: unknown) => Promise.resolve(void state.set(key, value)) };
 		const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };
 		const settings = new modules.Settings();
-		const index = new modules.DownloadIndex(memento as never, () => modules.downloadFolders(settings));
+		const index = new modules.DownloadIndex(() => modules.downloadFolders(settings));
 		const archive = new modules.ArchiveService(connection as never, settings, index, logger as never, new modules.CancelAllSwitch());
 		const model = { getChats: () => Promise.resolve({ state: 'ok', value: [design, finance] }) };
 		return { archive, model, logger } as never;
