@@ -7,12 +7,16 @@ import { resolveDownloadTarget } from '../services/workspaceTarget';
 import { reportSummary } from './bulkSummary';
 import type { CommandContext } from './commandContext';
 import { requireNode } from './nodeArgs';
+import { pickSyncScope } from './bulkPickers';
+import { senderText } from '../views/rowText';
 
 /** Sync Chat: only what is new since the last sync (or everything, the first time). */
 export async function syncChat(context: CommandContext, node?: TreeNode): Promise<void> {
 	const chat = node === undefined ? await pickChat(context, vscode.l10n.t('Lark: Sync Chat')) : requireNode(node, 'chat').chat;
 	const target = await resolveDownloadTarget(context.settings);
-	const result = await context.archive.sync(chat, target);
+	const shown = await context.model.getMessages(chat);
+	const scope = await pickSyncScope(chat.name, shown.state === 'loaded' ? shown.value.messages : [], senderText);
+	const result = await context.archive.sync(chat, target, scope);
 	if (result.summary === undefined || (result.summary.saved.length === 0 && result.summary.failed.length === 0)) {
 		void vscode.window.showInformationMessage(vscode.l10n.t('{0} is up to date ({1} attachments downloaded).', chat.name, result.plan.skip.length));
 		return;

@@ -4,7 +4,7 @@ import { toLarkError } from '../../core/errors';
 import type { Message } from '../../core/lark/model';
 import { parseTimeArg } from '../../core/lark/timeParse';
 import { adviseOn } from '../platform/errorAdvice';
-import { planText, type BulkChoice } from '../services/archiveService';
+import { planText, type BulkChoice, type SyncScope } from '../services/archiveService';
 
 export interface TimeRange {
 	start?: Date;
@@ -119,4 +119,50 @@ export async function pickFilter(plan: ArchivePlan, senderLabel: (message: Messa
 		...(pickedSenders.length === 0 || pickedSenders.length === senders.size ? {} : { senders: new Set(pickedSenders) }),
 	};
 	return { filter, force: picked.some((item) => item.force === true) };
+}
+
+interface ScopeItem extends vscode.QuickPickItem {
+	scope?: SyncScope;
+	sender?: boolean;
+	range?: boolean;
+}
+
+/**
+ * What Sync Chat looks at: everything new (the first item: Enter), one kind, one sender of the messages shown in
+ * the tree, or a time range. Each kind and sender keeps its own cursor, so a narrow sync never hides the rest.
+ */
+export async function pickSyncScope(chatName: string, shownMessages: readonly Message[], senderLabel: (message: Message) => string): Promise<SyncScope> {
+	const only = (kind: AttachmentFilterKind, label: string): ScopeItem => ({ label, scope: { filter: { kinds: new Set([kind]) } } });
+	const items: ScopeItem[] = [
+		{ label: vscode.l10n.t('Everything new'), description: vscode.l10n.t('since the last sync of this chat'), scope: {} },
+		only('image', vscode.l10n.t('Only images')),
+		only('file', vscode.l10n.t('Only files')),
+		only('audio', vscode.l10n.t('Only voice messages')),
+		only('video', vscode.l10n.t('Only videos')),
+		{ label: vscode.l10n.t('Only from one sender…'), sender: true },
+		{ label: vscode.l10n.t('A time range…'), description: vscode.l10n.t('looks at that range, whatever was synced before'), range: true },
+	];
+	const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Sync {0}', chatName), placeHolder: vscode.l10n.t('Press Enter to sync everything new') });
+	if (picked === undefined) {
+		throw new vscode.CancellationError();
+	}
+	if (picked.range === true) {
+		const start = await askDate(vscode.l10n.t('From (YYYY-MM-DD, optional)'), 'start');
+		const end = await askDate(vscode.l10n.t('To (YYYY-MM-DD, optional)'), 'end');
+		return { ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) };
+	}
+	if (picked.sender === true) {
+		const senders = new Map<string, string>();
+		for (const message of shownMessages) {
+			if (message.senderId !== undefined && message.senderType !== 'app') {
+				senders.set(message.senderId, senderLabel(message));
+			}
+		}
+		const who = await vscode.window.showQuickPick([...senders].map(([id, label]) => ({ label, id })), { title: vscode.l10n.t('Sync {0}', chatName), placeHolder: vscode.l10n.t('Whose attachments?') });
+		if (who === undefined) {
+			throw new vscode.CancellationError();
+		}
+		return { filter: { senders: new Set([who.id]) } };
+	}
+	return picked.scope ?? {};
 }

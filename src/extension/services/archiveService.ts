@@ -27,6 +27,13 @@ export interface BulkChoice {
 	force?: boolean;
 }
 
+/** What a sync looks at: only some kinds or senders (each with its own cursor), or a time range (no cursor). */
+export interface SyncScope {
+	filter?: AttachmentFilter;
+	start?: Date;
+	end?: Date;
+}
+
 type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
 /** A bulk run's progress: the notification, the status bar item's entry, and the speed over the last seconds. */
@@ -75,12 +82,13 @@ export class ArchiveService {
 	}
 
 	/** Sync Chat: only what is new since the last sync of this chat into this folder (shared with `lark-dl sync`). */
-	async sync(chat: Chat, into?: DownloadTarget): Promise<SyncResult> {
+	async sync(chat: Chat, into?: DownloadTarget, scope: SyncScope = {}): Promise<SyncResult> {
 		const connection = await this.connection.require();
 		const target = into ?? (await resolveDownloadTarget(this.settings));
 		return this.withBulkProgress(vscode.l10n.t('Syncing {0}', chat.name), (progress, signal) =>
 			syncChat(connection.client, connection.engine, chat.id, {
 				...this.runOptions(target, chat, progress, signal),
+				...scope,
 				senderNames: connection.senderNames,
 				onListed: ({ messages }) => progress.report({ message: vscode.l10n.t('{0} new messages', messages) }),
 				confirm: (plan) => {

@@ -16,11 +16,12 @@ function plan(fetch: PlannedAttachment[], skip: PlannedAttachment[] = []): Archi
 describe('Download All in Chat: what to download (kinds, senders, again)', () => {
 	let fake: ReturnType<typeof installVscodeFake>;
 	let pickFilter: typeof import('../../../../src/extension/commands/bulkPickers').pickFilter;
+	let pickSyncScope: typeof import('../../../../src/extension/commands/bulkPickers').pickSyncScope;
 	const label = (message: Message): string => (message.senderId === 'ou_wang' ? '王小明' : 'Ada');
 
 	before(async () => {
 		fake = installVscodeFake();
-		({ pickFilter } = await import('../../../../src/extension/commands/bulkPickers'));
+		({ pickFilter, pickSyncScope } = await import('../../../../src/extension/commands/bulkPickers'));
 	});
 	beforeEach(() => fake.reset());
 	after(() => fake.uninstall());
@@ -49,5 +50,17 @@ describe('Download All in Chat: what to download (kinds, senders, again)', () =>
 
 	it('dismissing the choice cancels', async () => {
 		await assert.rejects(pickFilter(plan([planned('image', 'ou_wang', 'a'), planned('file', 'ou_ada', 'b')]), label), (error: Error) => error.constructor.name === 'CancellationError');
+	});
+
+	it('Sync Chat: Enter syncs everything new; a kind or a sender narrows it (each keeps its own cursor)', async () => {
+		window.pickAnswer = (items) => items[0];
+		assert.deepEqual(await pickSyncScope('Design', [], label), {});
+		window.pickAnswer = (items) => items.find((item) => item.label === 'Only images');
+		assert.deepEqual([...((await pickSyncScope('Design', [], label)).filter?.kinds ?? [])], ['image']);
+		const shown = [planned('image', 'ou_wang', 'a').message, planned('file', 'ou_ada', 'b').message];
+		window.pickAnswer = (items) => items.find((item) => item.label === 'Only from one sender…' || item.label === '王小明');
+		const scope = await pickSyncScope('Design', shown, label);
+		assert.deepEqual([...(scope.filter?.senders ?? [])], ['ou_wang']);
+		assert.deepEqual(window.quickPicks[3]?.map((item) => item.label), ['王小明', 'Ada'], 'the senders of the messages shown');
 	});
 });
