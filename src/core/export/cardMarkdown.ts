@@ -1,3 +1,4 @@
+import { walkCard } from '../lark/cardContent';
 import { isObject, stringField, type ContentObject } from '../lark/messageContent';
 import type { Message } from '../lark/model';
 import { imageMarkdown, ownAttachments, type RenderContext } from './attachmentMarkdown';
@@ -5,7 +6,6 @@ import { escapeLines, escapeInline } from './markdownEscape';
 import type { Block } from './postMarkdown';
 
 const TEXT_TAGS = new Set(['plain_text', 'lark_md', 'markdown']);
-const MAX_DEPTH = 32;
 const MAX_LINES = 40;
 
 /**
@@ -30,26 +30,16 @@ export function cardBlocks(message: Message, content: ContentObject, context: Re
 /** The `content` of every text element below the header, in document order. */
 function cardTexts(content: ContentObject, header: ContentObject | undefined): string[] {
 	const found: string[] = [];
-	const walk = (value: unknown, depth: number): void => {
-		if (depth > MAX_DEPTH || value === header) {
-			return;
+	walkCard(content, (node) => {
+		if (node === header) {
+			return 'skip';
 		}
-		if (Array.isArray(value)) {
-			value.forEach((item) => walk(item, depth + 1));
-			return;
+		const text = typeof node.tag === 'string' && TEXT_TAGS.has(node.tag) ? stringField(node, 'content') : undefined;
+		if (text === undefined) {
+			return 'descend';
 		}
-		if (!isObject(value)) {
-			return;
-		}
-		const text = typeof value.tag === 'string' && TEXT_TAGS.has(value.tag) ? stringField(value, 'content') : undefined;
-		if (text !== undefined) {
-			found.push(text);
-			return;
-		}
-		for (const field of Object.values(value)) {
-			walk(field, depth + 1);
-		}
-	};
-	walk(content, 0);
+		found.push(text);
+		return 'skip';
+	});
 	return found;
 }
