@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AttachmentFilter } from '../../core/app/archivePlan';
-import { syncChat, syncCursor } from '../../core/app/syncChat';
-import { readManifest } from '../../core/archive/manifestStore';
+import { syncChat } from '../../core/app/syncChat';
 import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
 import { ChatNames } from '../../core/lark/chatNames';
@@ -41,7 +39,7 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 	try {
 		const chatNames = new ChatNames(client, context.signal);
 		let listedCount = 0;
-		const since = range.start === undefined && range.end === undefined ? await lastSync(path.resolve(context.cwd, folder), chatId, filter) : undefined;
+		let since: string | undefined;
 		const result = await syncChat(client, new DownloadEngine(session), chatId, {
 			root: context.cwd,
 			folder,
@@ -55,6 +53,9 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 			onConflict,
 			concurrency,
 			signal: context.signal,
+			onCursor: (syncedThrough) => {
+				since = syncedThrough.toISOString();
+			},
 			onListed: ({ messages }) => {
 				listedCount = messages;
 			},
@@ -76,9 +77,4 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 	} finally {
 		await session.http.close();
 	}
-}
-
-/** When this chat (with this filter) was last synced into the folder, for the plan line. */
-async function lastSync(folder: string, chatId: string, filter: AttachmentFilter): Promise<string | undefined> {
-	return syncCursor((await readManifest(folder)).chats[chatId], filter)?.syncedThrough;
 }

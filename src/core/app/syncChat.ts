@@ -15,6 +15,8 @@ export interface SyncOptions extends ArchiveDownloadOptions {
 	start?: Date;
 	end?: Date;
 	onListed?: (progress: { messages: number; attachments: number }) => void;
+	/** Told, before the listing, where the last sync of this chat and filter stopped (never for a ranged sync). */
+	onCursor?: (syncedThrough: Date) => void;
 	/** Names the senders for `{sender}` and the record (the listing carries ids only). */
 	senderNames?: Pick<SenderNames, 'nameMessages'>;
 }
@@ -38,7 +40,7 @@ export function syncKey(filter: AttachmentFilter | undefined): string {
 }
 
 /** Where the last sync of this chat with this filter stopped. */
-export function syncCursor(chat: ManifestChat | undefined, filter: AttachmentFilter | undefined): SyncCursor | undefined {
+function syncCursor(chat: ManifestChat | undefined, filter: AttachmentFilter | undefined): SyncCursor | undefined {
 	const key = syncKey(filter);
 	return key === '' ? chat : chat?.filteredSyncs?.[key];
 }
@@ -54,6 +56,9 @@ export async function syncChat(client: Pick<LarkClient, 'getMessage' | 'listMess
 	const ranged = options.start !== undefined || options.end !== undefined;
 	const cursor = ranged ? undefined : syncCursor((await readManifest(folderAbs)).chats[chatId], options.filter);
 	const listedFrom = ranged ? options.start : cursor?.syncedThrough === undefined ? undefined : new Date(cursor.syncedThrough);
+	if (!ranged && listedFrom !== undefined) {
+		options.onCursor?.(listedFrom);
+	}
 
 	const collected = await collectMessages(client, {
 		kind: 'container', containerId: chatId, containerType: 'chat',
