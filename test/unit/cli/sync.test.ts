@@ -65,6 +65,7 @@ describe('lark-dl sync and verify (the built CLI)', () => {
 
 		const second = await cli(['sync', '--chat-id', CHAT, ...INTO_ARCHIVE]);
 		assert.equal(second.status, 0, second.stderr);
+		assert.match(second.stderr, /^1 message\(s\) listed since the last sync \(2024-05-06T01:00:04\.000Z\)\. To fetch: 0 files/);
 		assert.equal(server.resourceRequests().length, afterFirst, 'not one resource request');
 		assert.equal(parsed<SyncData>(second).data.saved.length, 0);
 		assert.ok(!(await listFiles(archive())).some((name) => name.includes('(1)')));
