@@ -1,25 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LarkClient } from '../../../../src/core/lark/larkClient';
 import type { Chat } from '../../../../src/core/lark/model';
 import { botHarness, type Harness } from '../../../support/engineHarness';
 import { tempDir } from '../../../support/fixtures';
 import { IDS, installImFixtures, message, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
+import { loadExtensionServices } from '../../../support/extensionServices';
 import { commands, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
 
 // Export Chat as Markdown as the extension runs it (palette and chat row), in plain Node against the loopback server.
 describe('Export Chat as Markdown (extension command)', () => {
 	let fake: ReturnType<typeof installVscodeFake>;
-	let modules: {
-		exportChatMarkdown: typeof import('../../../../src/extension/commands/archiveCommands').exportChatMarkdown;
-		ArchiveService: typeof import('../../../../src/extension/services/archiveService').ArchiveService;
-		Settings: typeof import('../../../../src/extension/storage/settings').Settings;
-		DownloadIndex: typeof import('../../../../src/extension/storage/downloadIndex').DownloadIndex;
-		CancelAllSwitch: typeof import('../../../../src/extension/platform/cancellation').CancelAllSwitch;
-		downloadFolders: typeof import('../../../../src/extension/services/workspaceTarget').downloadFolders;
-	};
+	let exportChatMarkdown: typeof import('../../../../src/extension/commands/archiveCommands').exportChatMarkdown;
+	let makeServices: Awaited<ReturnType<typeof loadExtensionServices>>;
 	let server: LarkTestServer;
 	let fixtures: ImFixtures;
 	let harness: Harness;
@@ -29,14 +23,8 @@ describe('Export Chat as Markdown (extension command)', () => {
 
 	before(async () => {
 		fake = installVscodeFake();
-		modules = {
-			exportChatMarkdown: (await import('../../../../src/extension/commands/archiveCommands')).exportChatMarkdown,
-			ArchiveService: (await import('../../../../src/extension/services/archiveService')).ArchiveService,
-			Settings: (await import('../../../../src/extension/storage/settings')).Settings,
-			DownloadIndex: (await import('../../../../src/extension/storage/downloadIndex')).DownloadIndex,
-			CancelAllSwitch: (await import('../../../../src/extension/platform/cancellation')).CancelAllSwitch,
-			downloadFolders: (await import('../../../../src/extension/services/workspaceTarget')).downloadFolders,
-		};
+		({ exportChatMarkdown } = await import('../../../../src/extension/commands/archiveCommands'));
+		makeServices = await loadExtensionServices();
 	});
 	after(() => fake.uninstall());
 
@@ -55,18 +43,14 @@ describe('Export Chat as Markdown (extension command)', () => {
 	});
 
 	function context() {
-		const connection = { require: () => Promise.resolve({ engine: harness.engine, client: new LarkClient(harness.session) }) };
 		const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };
-		const settings = new modules.Settings();
-		const index = new modules.DownloadIndex(() => modules.downloadFolders(settings));
-		const archive = new modules.ArchiveService(connection as never, settings, index, logger as never, new modules.CancelAllSwitch());
 		const model = { getChats: () => Promise.resolve({ state: 'ok', value: [design, finance] }) };
-		return { archive, model, logger } as never;
+		return { archive: makeServices(harness).archive, model, logger } as never;
 	}
 	const chatNode = (chat: Chat) => ({ kind: 'chat', chat }) as never;
 
 	it('from a chat row: writes <download folder>/<chat>.md with the attachments beside it, then opens the Markdown preview', async () => {
-		await modules.exportChatMarkdown(context(), chatNode(finance));
+		await exportChatMarkdown(context(), chatNode(finance));
 		const file = path.join(work.dir, 'lark-downloads', 'Finance.md');
 		const text = await fs.readFile(file, 'utf8');
 		assert.match(text, /^# Finance\n/);
@@ -77,7 +61,7 @@ describe('Export Chat as Markdown (extension command)', () => {
 		assert.ok(window.progress.some((p) => p.title === 'Exporting Finance as Markdown'));
 
 		fixtures.containers.get(IDS.financeChat)?.push(message('om_f03', IDS.financeChat, 'text', { text: 'Paid.' }, Date.UTC(2024, 4, 8)));
-		await modules.exportChatMarkdown(context(), chatNode(finance));
+		await exportChatMarkdown(context(), chatNode(finance));
 		const appended = await fs.readFile(file, 'utf8');
 		assert.ok(appended.startsWith(text.slice(0, text.lastIndexOf('<!--'))), 'what was there is kept');
 		assert.match(appended, /Paid\.\n\n<!-- lark-downloader:cursor /);
@@ -86,7 +70,7 @@ describe('Export Chat as Markdown (extension command)', () => {
 
 	it('from the palette: asks which chat from the chat list', async () => {
 		window.pickAnswer = (items) => items.find((item) => item.label === 'Design team');
-		await modules.exportChatMarkdown(context(), undefined);
+		await exportChatMarkdown(context(), undefined);
 		assert.deepEqual(window.quickPicks[0]?.map((item) => item.label), ['Design team', 'Finance']);
 		assert.ok((await fs.lstat(path.join(work.dir, 'lark-downloads', 'Design team.md'))).isFile());
 		assert.equal(commands.executed[0]?.command, 'markdown.showPreview');
@@ -95,7 +79,7 @@ describe('Export Chat as Markdown (extension command)', () => {
 	it('with larkDownloader.exportPerMonth: one file per month, the newest shown', async () => {
 		workspace.settings['larkDownloader.exportPerMonth'] = true;
 		fixtures.containers.get(IDS.financeChat)?.push(message('om_f04', IDS.financeChat, 'text', { text: 'June budget' }, Date.UTC(2024, 5, 3)));
-		await modules.exportChatMarkdown(context(), chatNode(finance));
+		await exportChatMarkdown(context(), chatNode(finance));
 		const folderPath = path.join(work.dir, 'lark-downloads');
 		assert.deepEqual((await fs.readdir(folderPath)).filter((name) => name.endsWith('.md')).sort(), ['Finance 2024-05.md', 'Finance 2024-06.md']);
 		assert.deepEqual(commands.executed.map((run) => (run.args[0] as { fsPath: string }).fsPath), [path.join(folderPath, 'Finance 2024-06.md')]);
