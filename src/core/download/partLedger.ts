@@ -12,6 +12,14 @@ export interface Resumable {
 	validators: Validators;
 }
 
+interface QueuedSave {
+	file: FileHandle | undefined;
+	resumable: Resumable | undefined;
+	done: Promise<void>;
+}
+
+type ResumeSnapshot = Parameters<typeof writeResumeRecord>[1];
+
 /**
  * Which bytes of one .part are verified, and the resume record that tells a rerun about them. The record is
  * written from the moment the .part is claimed, so a .part of ours always has one (a rerun then knows it may
@@ -20,6 +28,7 @@ export interface Resumable {
 export class PartLedger {
 	/** Saves run one after another, so concurrent parts never interleave writes of the record. */
 	private saving: Promise<void> = Promise.resolve();
+	private queued: QueuedSave | undefined;
 
 	constructor(
 		private readonly target: Target,
@@ -45,9 +54,41 @@ export class PartLedger {
 		this.completed.add(0, size);
 	}
 
-	/** Records the verified ranges (none when not `resumable`); the record only ever claims bytes already on the disk. */
+	/**
+	 * Records the verified ranges (none when not `resumable`); the record only ever claims bytes already on the disk:
+	 * what it claims is read when the save starts, before the sync. Saves asked for while one with the same
+	 * arguments still waits to start are that one (it will claim everything written by then).
+	 */
 	save(file: FileHandle | undefined, resumable: Resumable | undefined): Promise<void> {
-		const snapshot = {
+		const queued = this.queued;
+		if (queued !== undefined && queued.file === file && queued.resumable === resumable) {
+			return queued.done;
+		}
+		const next: QueuedSave = { file, resumable, done: Promise.resolve() };
+		next.done = this.saving.then(async () => {
+			if (this.queued === next) {
+				this.queued = undefined;
+			}
+			const snapshot = this.snapshot(resumable);
+			try {
+				await file?.datasync(); // the .part is synced before the record that claims its bytes is written
+			} catch {
+				return; // not durable (e.g. closed meanwhile): the previous record, which claims less, stays
+			}
+			await writeResumeRecord(this.target.recordPath, snapshot);
+		});
+		this.queued = next;
+		this.saving = next.done.catch(() => undefined);
+		return next.done;
+	}
+
+	/** Resolves when no save is running or waiting. */
+	settled(): Promise<void> {
+		return this.saving;
+	}
+
+	private snapshot(resumable: Resumable | undefined): ResumeSnapshot {
+		return {
 			resource: this.target.identity,
 			requested: this.target.requested,
 			fileName: this.target.fileName,
@@ -57,24 +98,17 @@ export class PartLedger {
 			...(resumable?.validators.lastModified === undefined ? {} : { lastModified: resumable.validators.lastModified }),
 			completed: resumable === undefined ? [] : this.completed.toJSON(),
 		};
-		this.saving = this.saving.then(async () => {
-			try {
-				await file?.datasync(); // the .part is synced before the record that claims its bytes is written
-			} catch {
-				return; // not durable (e.g. closed meanwhile): the previous record, which claims less, stays
-			}
-			await writeResumeRecord(this.target.recordPath, snapshot);
-		});
-		return this.saving;
 	}
 
 	/** The file is committed: nothing is left to resume. */
 	async remove(): Promise<void> {
+		await this.saving; // a background save must not bring the record back afterwards
 		await fs.rm(this.target.recordPath, { force: true });
 	}
 
 	/** Nothing of this download is worth keeping: the .part goes, then its record. */
 	async discard(): Promise<void> {
+		await this.saving;
 		await fs.rm(this.target.partPath, { force: true });
 		await fs.rm(this.target.recordPath, { force: true });
 	}

@@ -1,33 +1,37 @@
-import type { FileHandle } from 'node:fs/promises';
 import { LarkError, toLarkError } from '../errors';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { runPool } from '../util/pool';
 import { formatRange, parseContentRange } from './contentRange';
+import { copyBody, type BodyCopy } from './copyBody';
+import type { FileWriter } from './fileWriter';
 import type { PartLedger, Resumable } from './partLedger';
+import type { PartStream } from './partStream';
 import { countParts, planParts } from './rangeSet';
 import type { ResourceRequests } from './resourceRequests';
 import { checkPartAnswer } from './responseChecks';
-import { writeBodyAt } from './writeBody';
 
 /** Where the parts of one ranged download go; `resumable` is what every answer must match. */
 export interface PartSink {
 	readonly requests: ResourceRequests;
-	readonly file: FileHandle;
+	/** The file's one writer: it counts the bytes and feeds the ledger as they are written. */
+	readonly writer: FileWriter;
 	readonly ledger: PartLedger;
 	readonly resumable: Resumable;
-	readonly onBytes: (n: number) => void;
 }
 
 /** Writes the probe's 206 body at byte 0; a probe cut short is just a gap, the parts then request what is missing. */
 export async function writeProbePart(sink: PartSink, probe: HttpResponse, signal: AbortSignal | undefined): Promise<void> {
 	const range = parseContentRange(probe.headers['content-range']);
-	const declared = range.end - range.start + 1;
-	const result = await writeBodyAt(probe.body, sink.file, 0, declared, sink.onBytes, signal);
-	sink.ledger.add(0, result.written);
+	const stream = sink.writer.stream(0);
+	let result: BodyCopy;
+	try {
+		result = await copyBody(probe.body, stream, range.end - range.start + 1, signal);
+	} finally {
+		await stream.close();
+	}
 	if (result.error !== undefined && !result.error.retryable) {
 		throw result.error;
 	}
-	await sink.ledger.save(sink.file, sink.resumable);
 }
 
 /**
@@ -64,9 +68,8 @@ export async function fetchMissingParts(sink: PartSink, partSize: number, concur
 	}
 }
 
-/** Fetches [start, end] (inclusive) into `sink`, continuing after short or truncated answers. */
+/** Fetches [start, end] (inclusive), continuing after short or truncated answers from what was written. */
 async function fetchPart(sink: PartSink, start: number, end: number, signal: AbortSignal): Promise<void> {
-	const { total, validators } = sink.resumable;
 	let position = start;
 	let responses = 0;
 	while (position <= end) {
@@ -74,22 +77,37 @@ async function fetchPart(sink: PartSink, start: number, end: number, signal: Abo
 			if (++responses > 64) {
 				throw new LarkError('protocol', `Gave up on bytes ${position}-${end}: the server kept answering with tiny parts.`);
 			}
-			const response = await sink.requests.getRange(formatRange(position, end), validators, signal);
-			let declared: number;
+			const stream = sink.writer.stream(position);
+			let result: BodyCopy;
 			try {
-				declared = checkPartAnswer(response, position, total, validators);
-			} catch (error) {
-				discardBody(response.body);
-				throw error;
+				result = await requestPart(sink, stream, position, end, signal);
+			} finally {
+				position += await stream.close();
 			}
-			const result = await writeBodyAt(response.body, sink.file, position, declared, sink.onBytes, signal);
-			sink.ledger.add(position, position + result.written);
-			position += result.written;
 			if (result.error !== undefined) {
-				await sink.ledger.save(sink.file, sink.resumable);
+				void sink.ledger.save(sink.writer.file, sink.resumable).catch(() => undefined);
 				throw result.error;
 			}
 		}, signal);
 	}
-	await sink.ledger.save(sink.file, sink.resumable);
+	// A finished part is a natural point to record (in the background; the transfer waits for it at the end).
+	void sink.ledger.save(sink.writer.file, sink.resumable).catch(() => undefined);
+}
+
+/** One request for [position, end]: its body goes into `stream` by the lean path, or by copying a node:http body. */
+async function requestPart(sink: PartSink, stream: PartStream, position: number, end: number, signal: AbortSignal): Promise<BodyCopy> {
+	const { total, validators } = sink.resumable;
+	const accept = (answer: Pick<HttpResponse, 'status' | 'headers'>): number => checkPartAnswer(answer, position, total, validators);
+	const answer = await sink.requests.getRangeInto(formatRange(position, end), validators, { accept, target: stream }, signal);
+	if (answer.kind === 'read') {
+		return answer;
+	}
+	let declared: number;
+	try {
+		declared = accept(answer.response);
+	} catch (error) {
+		discardBody(answer.response.body);
+		throw error;
+	}
+	return copyBody(answer.response.body, stream, declared, signal);
 }

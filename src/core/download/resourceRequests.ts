@@ -1,7 +1,8 @@
 import type { Identity } from '../auth/tokenProvider';
 import { toLarkError } from '../errors';
 import { classifyLarkCode } from '../larkErrorCodes';
-import type { ApiSession } from '../http/apiSession';
+import type { ApiSession, RangeAnswer } from '../http/apiSession';
+import type { RangeBody } from '../http/rangeExchange';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { formatRange } from './contentRange';
 import type { DownloadListener } from './progress';
@@ -68,6 +69,13 @@ export class ResourceRequests {
 	getRange(range: string, validators: Validators, signal: AbortSignal | undefined): Promise<HttpResponse> {
 		const condition = ifRange(validators);
 		return this.send({ range, ...(condition === undefined ? {} : { 'if-range': condition }) }, signal);
+	}
+
+	/** Like `getRange`, but a plain 206's body goes straight into `body.target` (see ApiSession.sendRange). */
+	getRangeInto(range: string, validators: Validators, body: RangeBody, signal: AbortSignal | undefined): Promise<RangeAnswer> {
+		const condition = ifRange(validators);
+		const headers = { 'accept-encoding': 'identity', range, ...(condition === undefined ? {} : { 'if-range': condition }) };
+		return this.session.sendRange({ url: this.url, headers, signal }, body);
 	}
 
 	/** One plain GET of the whole body. */

@@ -1,5 +1,8 @@
 import { LarkError } from '../errors';
 import type { HttpResponse } from '../http/httpClient';
+
+/** What the checks read of an answer: node:http's response and the lean reader's head both have it. */
+type AnswerHead = Pick<HttpResponse, 'status' | 'headers'>;
 import { parseContentRange } from './contentRange';
 import { describeChange, validatorsOf, type Validators } from './validators';
 
@@ -9,7 +12,7 @@ import { describeChange, validatorsOf, type Validators } from './validators';
  * A ranged part's answer: 206, not compressed, starting exactly at `position` of a file of the same `total`,
  * with the same validators. Returns how many bytes it declares. A 200 means the server ignored Range.
  */
-export function checkPartAnswer(response: HttpResponse, position: number, total: number, validators: Validators): number {
+export function checkPartAnswer(response: AnswerHead, position: number, total: number, validators: Validators): number {
 	if (response.status === 200) {
 		throw new RangeIgnored();
 	}
@@ -35,7 +38,7 @@ export function checkPartAnswer(response: HttpResponse, position: number, total:
  * The probe's answer: 206 from byte 0, or a 200, not compressed. Returns the size it declares (a 200 may
  * declare none) and its validators, which every later part must match.
  */
-export function checkProbeAnswer(response: HttpResponse): { total: number | undefined; validators: Validators } {
+export function checkProbeAnswer(response: AnswerHead): { total: number | undefined; validators: Validators } {
 	assertIdentityEncoding(response);
 	const validators = validatorsOf(response);
 	if (response.status === 206) {
@@ -56,7 +59,7 @@ export function checkProbeAnswer(response: HttpResponse): { total: number | unde
  * A whole-body answer: 200, not compressed, of the size the probe declared (if both say one). Returns the size
  * it declares.
  */
-export function checkWholeAnswer(response: HttpResponse, expectedTotal: number | undefined): number | undefined {
+export function checkWholeAnswer(response: AnswerHead, expectedTotal: number | undefined): number | undefined {
 	if (response.status !== 200) {
 		throw unexpectedStatus(response.status);
 	}
@@ -92,7 +95,7 @@ export function unexpectedStatus(status: number): LarkError {
 	return new LarkError('protocol', `Unexpected HTTP status ${status} for a resource download.`, { httpStatus: status });
 }
 
-export function assertIdentityEncoding(response: HttpResponse): void {
+export function assertIdentityEncoding(response: AnswerHead): void {
 	const encoding = response.headers['content-encoding']?.trim().toLowerCase();
 	if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
 		throw new LarkError('protocol', `The server sent Content-Encoding "${encoding}" although identity was requested; byte ranges would not match.`, {
@@ -116,7 +119,7 @@ export function checkedTotal(total: number): number {
 	return total;
 }
 
-export function contentLength(response: HttpResponse): number | undefined {
+export function contentLength(response: AnswerHead): number | undefined {
 	const value = response.headers['content-length'];
 	return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
 }

@@ -9,6 +9,7 @@ import { autoPartSize, DEFAULT_CONCURRENCY, DEFAULT_PROBE_SIZE, type Destination
 import { plannedRelativePath } from './fileName';
 import { resolveInsideRoot } from './pathSafety';
 import { pathExists } from '../util/pathExists';
+import { FileWriter } from './fileWriter';
 import { openExistingPart } from './partFile';
 import { PartLedger, type Resumable } from './partLedger';
 import { fetchMissingParts, writeProbePart } from './partPool';
@@ -81,6 +82,8 @@ interface Known {
 /** One run of one download; owns the open .part file and the progress count. */
 class Transfer {
 	private file: FileHandle | undefined;
+	/** The one writer of the open .part (fileWriter.ts); bytes are counted as it writes them. */
+	private writer: FileWriter | undefined;
 	private total: number | undefined;
 	private ranged: boolean;
 	private readonly validators: Validators;
@@ -101,6 +104,7 @@ class Transfer {
 		this.validators = known.validators;
 		this.ranged = known.ranged;
 		this.file = claimed?.file;
+		this.writer = claimed === undefined ? undefined : this.writerFor(claimed.file);
 		this.releaseName = claimed?.release ?? ((): void => undefined);
 		this.bytesDone = ledger.verifiedBytes;
 		this.signal = options.signal;
@@ -110,6 +114,7 @@ class Transfer {
 		const resumedBytes = this.ledger.verifiedBytes;
 		try {
 			this.file = await openExistingPart(this.target.partPath, { truncate: false });
+			this.writer = this.writerFor(this.file);
 			this.emitStarted(resumedBytes);
 			await this.fetchParts(undefined);
 			return await this.finish(resumedBytes);
@@ -142,7 +147,7 @@ class Transfer {
 	/** Ranged mode: the probe's body (fresh) is the first part, then the missing parts through the pool. */
 	private async fetchParts(probe: HttpResponse | undefined): Promise<void> {
 		const resumable = { total: this.requireTotal(), validators: this.validators };
-		const sink = { requests: this.requests, file: this.requireFile(), ledger: this.ledger, resumable, onBytes: (n: number) => this.countBytes(n) };
+		const sink = { requests: this.requests, writer: this.requireWriter(), ledger: this.ledger, resumable };
 		if (probe !== undefined) {
 			await writeProbePart(sink, probe, this.signal);
 		}
@@ -166,11 +171,11 @@ class Transfer {
 		const sink = {
 			requests: this.requests,
 			file: this.requireFile(),
+			writer: this.requireWriter(),
 			expectedTotal: this.total,
 			onAttempt: (): void => {
 				this.bytesDone = 0;
 			},
-			onBytes: (n: number): void => this.countBytes(n),
 		};
 		const size = await streamWholeBody(sink, first, this.signal);
 		this.total = size;
@@ -179,6 +184,8 @@ class Transfer {
 
 	private async finish(resumedBytes: number): Promise<DownloadResult> {
 		const file = this.requireFile();
+		await this.requireWriter().drain();
+		await this.ledger.settled();
 		const { size } = await file.stat();
 		const total = this.requireTotal();
 		if (size !== total || this.ledger.verifiedBytes !== total) {
@@ -190,6 +197,7 @@ class Transfer {
 		await file.sync();
 		await file.close();
 		this.file = undefined;
+		this.writer = undefined;
 		// Check the folder again right before the rename: a symlink swapped in meanwhile must not redirect the file.
 		const root = await fs.realpath(this.options.root);
 		await resolveInsideRoot(root, path.relative(root, path.join(this.target.directory, this.target.fileName)));
@@ -214,8 +222,10 @@ class Transfer {
 	}
 
 	private async closeFile(): Promise<void> {
+		await this.writer?.drain();
 		await this.file?.close().catch(() => undefined);
 		this.file = undefined;
+		this.writer = undefined;
 		this.releaseName();
 	}
 
@@ -227,6 +237,24 @@ class Transfer {
 	/** Saves the record: resumable while ranged with a known size, else a whole-body download's (total null). */
 	private persist(): Promise<void> {
 		return this.ledger.save(this.file, this.ranged && this.total !== undefined ? { total: this.total, validators: this.validators } : undefined);
+	}
+
+	/**
+	 * Written bytes feed the ledger and the progress count; every ~64 MiB the record is brought up to date in the
+	 * background (synced first), so a crash loses little and the final fsync has little left to do.
+	 */
+	private writerFor(file: FileHandle): FileWriter {
+		return new FileWriter(file, {
+			onWritten: (start, end) => {
+				this.ledger.add(start, end);
+				this.countBytes(end - start);
+			},
+			onSyncDue: () => {
+				if (this.ranged) {
+					void this.persist().catch(() => undefined);
+				}
+			},
+		});
 	}
 
 	private countBytes(n: number): void {
@@ -244,6 +272,13 @@ class Transfer {
 			throw new LarkError('io', 'The .part file is not open.');
 		}
 		return this.file;
+	}
+
+	private requireWriter(): FileWriter {
+		if (this.writer === undefined) {
+			throw new LarkError('io', 'The .part file is not open.');
+		}
+		return this.writer;
 	}
 
 	private requireTotal(): number {

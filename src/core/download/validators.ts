@@ -10,7 +10,7 @@ export interface Validators {
 	lastModified?: string;
 }
 
-export function validatorsOf(response: HttpResponse): Validators {
+export function validatorsOf(response: Pick<HttpResponse, 'headers'>): Validators {
 	const etag = response.headers.etag?.trim();
 	const lastModified = response.headers['last-modified']?.trim();
 	return {

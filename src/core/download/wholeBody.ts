@@ -1,18 +1,19 @@
 import type { FileHandle } from 'node:fs/promises';
 import { discardBody, type HttpResponse } from '../http/httpClient';
+import { copyBody, type BodyCopy } from './copyBody';
+import type { FileWriter } from './fileWriter';
 import type { ResourceRequests } from './resourceRequests';
 import { checkWholeAnswer } from './responseChecks';
-import { writeBodyAt } from './writeBody';
 
 /** Where a whole body goes, and what its size must be. */
 export interface WholeBodySink {
 	readonly requests: ResourceRequests;
 	readonly file: FileHandle;
+	readonly writer: FileWriter;
 	/** The size the probe declared, if it did; a restart must deliver exactly that. */
 	readonly expectedTotal: number | undefined;
 	/** Every attempt writes from byte 0 again, so the progress count starts over with it. */
 	readonly onAttempt: () => void;
-	readonly onBytes: (n: number) => void;
 }
 
 /**
@@ -32,14 +33,22 @@ export async function streamWholeBody(sink: WholeBodySink, first: HttpResponse |
 			discardBody(response.body);
 			throw error;
 		}
+		await sink.writer.drain();
 		await sink.file.truncate(0);
 		sink.onAttempt();
 		// A size the probe declared is the size: a restart without Content-Length may not deliver more or less.
 		const expected = length ?? sink.expectedTotal;
-		const result = await writeBodyAt(response.body, sink.file, 0, expected, sink.onBytes, signal);
+		const stream = sink.writer.stream(0);
+		let result: BodyCopy;
+		let written: number;
+		try {
+			result = await copyBody(response.body, stream, expected, signal);
+		} finally {
+			written = await stream.close();
+		}
 		if (result.error !== undefined) {
 			throw result.error;
 		}
-		return result.written;
+		return written;
 	}, signal);
 }

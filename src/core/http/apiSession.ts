@@ -1,10 +1,15 @@
+import { Readable } from 'node:stream';
 import type { TokenProvider } from '../auth/tokenProvider';
 import { LarkError, toLarkError } from '../errors';
 import { sleep } from '../util/sleep';
 import { errorFromResponse } from './errorResponse';
 import type { HttpClient, HttpRequest, HttpResponse } from './httpClient';
+import { exchangeRange, type RangeBody } from './rangeExchange';
 import type { RequestBudget } from './requestBudget';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy';
+
+/** A ranged GET's answer: read into the body's target by the lean path, or an ordinary response to read. */
+export type RangeAnswer = { kind: 'read'; received: number; error?: LarkError } | { kind: 'response'; response: HttpResponse };
 
 export interface RetryNotice {
 	attempt: number;
@@ -63,6 +68,39 @@ export class ApiSession {
 			}
 			throw error;
 		}
+	}
+
+	/**
+	 * A ranged GET. A plain 206 (known length, no encoding) is read straight into `body.target` by the lean path;
+	 * any other answer — an error, a redirect, a 200, a chunked or compressed body — is asked for again through
+	 * `send`, so that it gets exactly the handling every other request gets (token refresh, redirects, errors).
+	 */
+	async sendRange(req: Omit<HttpRequest, 'headers' | 'method' | 'body'> & { headers: Record<string, string> }, body: RangeBody): Promise<RangeAnswer> {
+		const connections = this.http.rangeConnections;
+		let refreshed = false;
+		while (connections !== undefined) {
+			const token = await this.tokens.getToken(req.signal);
+			await this.budget?.acquire(req.signal);
+			const headers = { 'user-agent': this.userAgent, ...req.headers, authorization: `Bearer ${token}` };
+			const outcome = await exchangeRange(connections, new URL(req.url), headers, body, req.signal, this.http.idleTimeoutMs);
+			if (outcome.kind === 'read') {
+				return outcome;
+			}
+			if (outcome.kind === 'other') {
+				break;
+			}
+			const response = { status: outcome.status, headers: outcome.headers, body: Readable.from([outcome.body]), url: req.url };
+			if (outcome.status < 400) {
+				return { kind: 'response', response };
+			}
+			const error = await errorFromResponse(response);
+			if (error.tokenRejected && !refreshed && this.tokens.invalidate(token)) {
+				refreshed = true;
+				continue;
+			}
+			throw error;
+		}
+		return { kind: 'response', response: await this.send(req) };
 	}
 
 	/** Runs `operation` again on transient failures, as the retry policy allows. */
