@@ -21,12 +21,13 @@ export interface RecordedDownload {
  * folder already holds intact under another resource are not kept twice: the new file is removed and the entry
  * points at the existing one (`sameAs`). A file outside the folder is not recorded.
  */
-export async function recordDownload(folder: string, ref: ResourceRef, saved: { savedPath: string; sizeBytes: number }, options: { provenance?: Provenance; keepDuplicates?: boolean; signal?: AbortSignal } = {}): Promise<RecordedDownload> {
+export async function recordDownload(folder: string, ref: ResourceRef, saved: { savedPath: string; sizeBytes: number; sha256?: string }, options: { provenance?: Provenance; keepDuplicates?: boolean; signal?: AbortSignal } = {}): Promise<RecordedDownload> {
 	const relative = manifestRelativePath(folder, saved.savedPath);
 	if (relative === undefined) {
 		return { savedPath: saved.savedPath };
 	}
-	const sha256 = await sha256File(saved.savedPath, options.signal);
+	// The engine hashes while it writes; a file it did not write this time is read once here.
+	const sha256 = saved.sha256 ?? (await sha256File(saved.savedPath, options.signal));
 	const key = resourceKey(ref.messageId, ref.fileKey);
 	const entry = { ...options.provenance, messageId: ref.messageId, fileKey: ref.fileKey, type: ref.type, size: saved.sizeBytes, sha256 };
 	let result: RecordedDownload = { savedPath: saved.savedPath };

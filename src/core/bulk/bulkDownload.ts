@@ -31,7 +31,7 @@ export interface BulkOptions {
 }
 
 export type BulkItemResult =
-	| { status: 'saved'; attachment: Attachment; savedPath: string; sizeBytes: number }
+	| { status: 'saved'; attachment: Attachment; savedPath: string; sizeBytes: number; /** Hashed while written (absent when the file was already there). */ sha256?: string }
 	| { status: 'failed'; attachment: Attachment; error: LarkError }
 	| { status: 'skipped'; attachment: Attachment; reason: string };
 
@@ -96,7 +96,7 @@ export async function bulkDownload(engine: Pick<DownloadEngine, 'download'>, inp
 				signal,
 				onEvent: (event) => tracker.onDownloadEvent(index, event),
 			});
-			const saved: SavedItem = { status: 'saved', attachment, savedPath: result.savedPath, sizeBytes: result.sizeBytes };
+			const saved: SavedItem = { status: 'saved', attachment, savedPath: result.savedPath, sizeBytes: result.sizeBytes, ...(result.sha256 === undefined ? {} : { sha256: result.sha256 }) };
 			await options.afterSave?.(saved);
 			return saved;
 		} catch (error) {

@@ -54,6 +54,8 @@ export interface DownloadResult {
 	identity: Identity;
 	/** Bytes that were already on disk from an earlier, interrupted run. */
 	resumedBytes: number;
+	/** SHA-256 (hex) of the saved bytes, hashed while they were written; absent for a file already there. */
+	sha256?: string;
 }
 
 /** Where one download lands before its name is known: the folder, its resume record, and what was asked for. */

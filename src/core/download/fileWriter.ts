@@ -3,7 +3,7 @@ import { LarkError, localFileError } from '../errors';
 import { PartStream } from './partStream';
 
 /** Large writes: one syscall per 512 KiB instead of one per 64 KiB socket chunk (measured in docs/benchmarks.md). */
-export const WRITE_BUFFER_BYTES = 512 * 1024;
+export const WRITE_BUFFER_BYTES = 1024 * 1024;
 /** A slow body's bytes are written (and counted) at least this often, even before a buffer is full. */
 const FLUSH_EVERY_MS = 250;
 /** A resume record is brought up to date after about this many bytes, so the final fsync stays short. */

@@ -35,6 +35,11 @@ export class PartLedger {
 		private completed: RangeSet = new RangeSet(),
 	) {}
 
+	/** Where the written bytes from 0 on end. */
+	get prefixEnd(): number {
+		return this.completed.prefixEnd;
+	}
+
 	get verifiedBytes(): number {
 		return this.completed.size;
 	}

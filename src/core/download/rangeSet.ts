@@ -28,6 +28,12 @@ export class RangeSet {
 		this.intervals = merged.sort((a, b) => a[0] - b[0]);
 	}
 
+	/** Where the run of bytes from 0 ends (0 when byte 0 is missing). */
+	get prefixEnd(): number {
+		const first = this.intervals[0];
+		return first !== undefined && first[0] === 0 ? first[1] : 0;
+	}
+
 	get size(): number {
 		return this.intervals.reduce((sum, [s, e]) => sum + (e - s), 0);
 	}

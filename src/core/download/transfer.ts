@@ -11,6 +11,7 @@ import { resolveInsideRoot } from './pathSafety';
 import { pathExists } from '../util/pathExists';
 import { FileWriter } from './fileWriter';
 import { openExistingPart } from './partFile';
+import { PrefixHasher } from './prefixHasher';
 import { PartLedger, type Resumable } from './partLedger';
 import { fetchMissingParts, writeProbePart } from './partPool';
 import type { RangeSet } from './rangeSet';
@@ -84,6 +85,8 @@ class Transfer {
 	private file: FileHandle | undefined;
 	/** The one writer of the open .part (fileWriter.ts); bytes are counted as it writes them. */
 	private writer: FileWriter | undefined;
+	/** Hashes the .part as its bytes from 0 on are written, so the saved file's SHA-256 is known at the end. */
+	private hasher: PrefixHasher | undefined;
 	private total: number | undefined;
 	private ranged: boolean;
 	private readonly validators: Validators;
@@ -173,8 +176,9 @@ class Transfer {
 			file: this.requireFile(),
 			writer: this.requireWriter(),
 			expectedTotal: this.total,
-			onAttempt: (): void => {
+			onAttempt: async (): Promise<void> => {
 				this.bytesDone = 0;
+				await this.hasher?.reset();
 			},
 		};
 		const size = await streamWholeBody(sink, first, this.signal);
@@ -187,6 +191,7 @@ class Transfer {
 		await this.requireWriter().drain();
 		await this.ledger.settled();
 		const { size } = await file.stat();
+		const hasher = this.hasher;
 		const total = this.requireTotal();
 		if (size !== total || this.ledger.verifiedBytes !== total) {
 			throw new LarkError('protocol', `File size mismatch: expected ${total} bytes, have ${this.ledger.verifiedBytes} verified of ${size} on disk.`, {
@@ -194,10 +199,11 @@ class Transfer {
 				retryable: true,
 			});
 		}
-		await file.sync();
+		const [sha256] = await Promise.all([hasher === undefined ? Promise.resolve(undefined) : hasher.digest(total), file.sync()]);
 		await file.close();
 		this.file = undefined;
 		this.writer = undefined;
+		this.hasher = undefined;
 		// Check the folder again right before the rename: a symlink swapped in meanwhile must not redirect the file.
 		const root = await fs.realpath(this.options.root);
 		await resolveInsideRoot(root, path.relative(root, path.join(this.target.directory, this.target.fileName)));
@@ -206,7 +212,7 @@ class Transfer {
 		this.releaseName();
 		await this.ledger.remove();
 		this.options.onEvent?.({ kind: 'finished', savedPath, sizeBytes: size });
-		return { savedPath, sizeBytes: size, identity: this.requests.identity, resumedBytes };
+		return { savedPath, sizeBytes: size, identity: this.requests.identity, resumedBytes, ...(sha256 === undefined ? {} : { sha256 }) };
 	}
 
 	/** Keeps a resumable .part (with its record) after cancel or network trouble; removes everything else. */
@@ -226,6 +232,7 @@ class Transfer {
 		await this.file?.close().catch(() => undefined);
 		this.file = undefined;
 		this.writer = undefined;
+		this.hasher = undefined;
 		this.releaseName();
 	}
 
@@ -244,9 +251,13 @@ class Transfer {
 	 * background (synced first), so a crash loses little and the final fsync has little left to do.
 	 */
 	private writerFor(file: FileHandle): FileWriter {
+		const hasher = new PrefixHasher(file);
+		this.hasher = hasher;
+		hasher.advance(this.ledger.prefixEnd); // bytes an earlier run left
 		return new FileWriter(file, {
 			onWritten: (start, end) => {
 				this.ledger.add(start, end);
+				hasher.advance(this.ledger.prefixEnd);
 				this.countBytes(end - start);
 			},
 			onSyncDue: () => {

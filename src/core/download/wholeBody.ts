@@ -13,7 +13,7 @@ export interface WholeBodySink {
 	/** The size the probe declared, if it did; a restart must deliver exactly that. */
 	readonly expectedTotal: number | undefined;
 	/** Every attempt writes from byte 0 again, so the progress count starts over with it. */
-	readonly onAttempt: () => void;
+	readonly onAttempt: () => Promise<void>;
 }
 
 /**
@@ -35,7 +35,7 @@ export async function streamWholeBody(sink: WholeBodySink, first: HttpResponse |
 		}
 		await sink.writer.drain();
 		await sink.file.truncate(0);
-		sink.onAttempt();
+		await sink.onAttempt();
 		// A size the probe declared is the size: a restart without Content-Length may not deliver more or less.
 		const expected = length ?? sink.expectedTotal;
 		const stream = sink.writer.stream(0);

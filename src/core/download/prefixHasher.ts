@@ -1,0 +1,71 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+
+const READ_BYTES = 1024 * 1024;
+
+/**
+ * The SHA-256 of a .part, computed while it downloads: whenever the bytes from 0 on grow (parts finish in order
+ * more or less), the new stretch is read back from the page cache and hashed. The record then needs no second
+ * pass over the file after the download, only over the last stretch.
+ */
+export class PrefixHasher {
+	private hash: Hash = createHash('sha256');
+	private hashed = 0;
+	private available = 0;
+	private running: Promise<void> | undefined;
+	private generation = 0;
+	private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
+	private failure: unknown;
+
+	constructor(private readonly file: FileHandle) {}
+
+	/** Bytes [0, end) are written: they may be hashed. */
+	advance(end: number): void {
+		if (end > this.available || (end === this.available && this.hashed < end && this.running === undefined)) {
+			this.available = end;
+			this.running ??= this.catchUp(this.generation).finally(() => {
+				this.running = undefined;
+				if (this.hashed < this.available && this.failure === undefined) {
+					this.advance(this.available); // grew while the last read finished
+				}
+			});
+		}
+	}
+
+	/** The file is written again from byte 0 (a whole-body restart): start over. */
+	async reset(): Promise<void> {
+		this.generation++;
+		await this.running;
+		this.hash = createHash('sha256');
+		this.hashed = 0;
+		this.available = 0;
+		this.failure = undefined;
+	}
+
+	/** The digest of bytes [0, total), hashing what is still missing (hex). */
+	async digest(total: number): Promise<string> {
+		await this.running;
+		this.advance(total);
+		await this.running;
+		if (this.failure !== undefined) {
+			throw this.failure;
+		}
+		return this.hash.digest('hex');
+	}
+
+	private async catchUp(generation: number): Promise<void> {
+		try {
+			while (this.hashed < this.available && generation === this.generation) {
+				const length = Math.min(READ_BYTES, this.available - this.hashed);
+				const { bytesRead } = await this.file.read(this.buffer, 0, length, this.hashed);
+				if (bytesRead === 0 || generation !== this.generation) {
+					return;
+				}
+				this.hash.update(this.buffer.subarray(0, bytesRead));
+				this.hashed += bytesRead;
+			}
+		} catch (error) {
+			this.failure = error;
+		}
+	}
+}
