@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { LarkError, localFileError } from '../errors';
 
 const READ_BYTES = 1024 * 1024;
 
@@ -15,7 +16,7 @@ export class PrefixHasher {
 	private running: Promise<void> | undefined;
 	private generation = 0;
 	private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
-	private failure: unknown;
+	private failure: LarkError | undefined;
 
 	constructor(private readonly file: FileHandle) {}
 
@@ -65,7 +66,7 @@ export class PrefixHasher {
 				this.hashed += bytesRead;
 			}
 		} catch (error) {
-			this.failure = error;
+			this.failure = localFileError(error) ?? new LarkError('io', `Could not read the .part back to hash it: ${error instanceof Error ? error.message : String(error)}`);
 		}
 	}
 }
