@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { ConflictPolicy } from '../../core/download/commitFile';
 import { intactDownload, recordDownload } from '../../core/app/recordDownload';
-import { DownloadEngine } from '../../core/download/downloadEngine';
 import { validateRelativeOutput } from '../../core/download/pathSafety';
 import { validateResourceRef } from '../../core/download/resource';
 import { LarkError } from '../../core/errors';
-import { openSession, parseIdentityChoice, type CliContext } from '../context';
+import { cliDownloadEngine, openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess } from '../output';
 import { createProgressRenderer } from '../progressRenderer';
 import { describeDryRun } from '../../core/app/dryRun';
@@ -57,7 +56,7 @@ export async function runDownload(args: string[], context: CliContext): Promise<
 	const partSize = parsePositiveInteger('--part-size', values['part-size'], 64 * 1024, 1024 * 1024 * 1024);
 	const concurrency = parsePositiveInteger('--concurrency', values.concurrency, 1, 32);
 	const session = openSession(context, choice);
-	const engine = new DownloadEngine(session);
+	const engine = cliDownloadEngine(session);
 	const options = {
 		root: context.cwd,
 		output,

@@ -1,13 +1,12 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { downloadIntoArchive } from '../../core/app/archiveDownload';
-import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
 import { collectMessages, type MessageSource } from '../../core/app/collectMessages';
 import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
 import { ChatNames } from '../../core/lark/chatNames';
-import { openSession, parseIdentityChoice, type CliContext } from '../context';
+import { cliDownloadEngine, openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess } from '../output';
 import { checkId, parseContainer, parseTimeRange } from './messages';
 import { ARCHIVE_OPTIONS, ARCHIVE_USAGE, createBulkProgressRenderer, parseArchiveFlags, planJson, planLine, summaryJson } from './archiveOutput';
@@ -52,7 +51,7 @@ export async function runDownloadAll(args: string[], context: CliContext): Promi
 	try {
 		const { messages, unlisted } = await collectMessages(client, source, { signal: context.signal, senderNames: new SenderNames(session) });
 		const chatNames = new ChatNames(client, context.signal);
-		const { plan, summary } = await downloadIntoArchive(new DownloadEngine(session), messages, {
+		const { plan, summary } = await downloadIntoArchive(cliDownloadEngine(session), messages, {
 			root: context.cwd,
 			folder,
 			template,

@@ -1,12 +1,11 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportChat } from '../../core/app/exportChat';
-import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
 import { ChatNames } from '../../core/lark/chatNames';
 import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
-import { openSession, parseIdentityChoice, type CliContext } from '../context';
+import { cliDownloadEngine, openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess } from '../output';
 import { createBulkProgressRenderer, parsePlacementFlags, planLine, summaryJson } from './archiveOutput';
 import { EXIT_CANCELLED, EXIT_SOME_FAILED } from './downloadAll';
@@ -48,7 +47,7 @@ export async function runExport(args: string[], context: CliContext): Promise<nu
 	try {
 		const chatNames = new ChatNames(client, context.signal);
 		let listedCount = 0;
-		const result = await exportChat(client, new DownloadEngine(session), chatId, {
+		const result = await exportChat(client, cliDownloadEngine(session), chatId, {
 			root: context.cwd,
 			folder,
 			template,

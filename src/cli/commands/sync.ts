@@ -1,12 +1,11 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { syncChat } from '../../core/app/syncChat';
-import { DownloadEngine } from '../../core/download/downloadEngine';
 import { LarkError } from '../../core/errors';
 import { ChatNames } from '../../core/lark/chatNames';
 import { SenderNames } from '../../core/lark/senderNames';
 import { LarkClient } from '../../core/lark/larkClient';
-import { openSession, parseIdentityChoice, type CliContext } from '../context';
+import { cliDownloadEngine, openSession, parseIdentityChoice, type CliContext } from '../context';
 import { printSuccess } from '../output';
 import { ARCHIVE_OPTIONS, ARCHIVE_USAGE, createBulkProgressRenderer, parseArchiveFlags, planJson, planLine, summaryJson } from './archiveOutput';
 import { EXIT_CANCELLED, EXIT_SOME_FAILED } from './downloadAll';
@@ -40,7 +39,7 @@ export async function runSync(args: string[], context: CliContext): Promise<numb
 		const chatNames = new ChatNames(client, context.signal);
 		let listedCount = 0;
 		let since: string | undefined;
-		const result = await syncChat(client, new DownloadEngine(session), chatId, {
+		const result = await syncChat(client, cliDownloadEngine(session), chatId, {
 			root: context.cwd,
 			folder,
 			template,

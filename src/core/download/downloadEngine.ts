@@ -4,7 +4,7 @@ import type { Identity } from '../auth/tokenProvider';
 import { acquireFileLock } from '../util/fileLock';
 import type { ApiSession } from '../http/apiSession';
 import { formatRange } from './contentRange';
-import { DEFAULT_PROBE_SIZE, type Destination, type DownloadOptions, type DownloadResult, type Target } from './downloadOptions';
+import { DEFAULT_PROBE_SIZE, type Destination, type DownloadOptions, type DownloadResult, type EngineSettings, type Target } from './downloadOptions';
 import { extensionOf } from './fileName';
 import { resolveInsideRoot, validateRelativeOutput } from './pathSafety';
 import { RangeSet } from './rangeSet';
@@ -30,7 +30,10 @@ export interface RequestPlan {
  * An interrupted ranged download keeps its .part and a small resume record for the next run.
  */
 export class DownloadEngine {
-	constructor(private readonly session: ApiSession) {}
+	constructor(
+		private readonly session: ApiSession,
+		private readonly settings: EngineSettings = {},
+	) {}
 
 	get identity(): Identity {
 		return this.session.identity;
@@ -103,13 +106,13 @@ export class DownloadEngine {
 				...(record.validator === undefined ? {} : { etag: record.validator }),
 				...(record.lastModified === undefined ? {} : { lastModified: record.lastModified }),
 			};
-			const resumed = await resumeTransfer(this.session, ref, options, target, { total: record.total, validators }, new RangeSet(record.completed));
+			const resumed = await resumeTransfer(this.session, this.settings, ref, options, target, { total: record.total, validators }, new RangeSet(record.completed));
 			if (resumed !== 'changed') {
 				return resumed;
 			}
 			options.onEvent?.({ kind: 'restarted', cause: 'resource-changed', reason: 'The resource changed since the interrupted download; starting over.' });
 		}
-		return freshTransfer(this.session, ref, options, destination, output);
+		return freshTransfer(this.session, this.settings, ref, options, destination, output);
 	}
 
 	/** The real folder files land in, refused if it lies outside the root. */

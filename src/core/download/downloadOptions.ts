@@ -48,6 +48,15 @@ export interface DownloadOptions {
 	onEvent?: DownloadListener;
 }
 
+/** How an engine does its file work, the same for all its downloads. */
+export interface EngineSettings {
+	/**
+	 * Write and read back the .part on the calling thread instead of the thread pool: right for a process that
+	 * does nothing else (the CLI), wrong for one whose event loop must stay responsive (the extension host).
+	 */
+	blockingFileIo?: boolean;
+}
+
 export interface DownloadResult {
 	savedPath: string;
 	sizeBytes: number;

@@ -1,9 +1,15 @@
+import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { LarkError, localFileError } from '../errors';
+import { LarkError, localFileError, toLarkError } from '../errors';
 import { PartStream } from './partStream';
 
-/** Large writes: one syscall per 512 KiB instead of one per 64 KiB socket chunk (measured in docs/benchmarks.md). */
+/** Large writes: one syscall per MiB instead of one per 64 KiB socket chunk (chosen by measurement, README). */
 export const WRITE_BUFFER_BYTES = 1024 * 1024;
+/**
+ * Buffers of one file beyond one per stream: every stream always has one, and a second only while the writer has
+ * fewer than this many in all, so memory stays flat (about this many MiB) whatever the file's size and speed.
+ */
+export const MAX_WRITE_BUFFERS = 8;
 /** A slow body's bytes are written (and counted) at least this often, even before a buffer is full. */
 const FLUSH_EVERY_MS = 250;
 /** A resume record is brought up to date after about this many bytes, so the final fsync stays short. */
@@ -14,7 +20,10 @@ export interface FileWriterOptions {
 	onWritten: (start: number, end: number) => void;
 	/** About SYNC_EVERY_BYTES were written since the last call: time to sync and record what is durable. */
 	onSyncDue?: () => void;
+	/** Write on the calling thread (EngineSettings.blockingFileIo). */
+	blocking?: boolean;
 	bufferBytes?: number;
+	maxBuffers?: number;
 	syncEveryBytes?: number;
 }
 
@@ -31,6 +40,8 @@ interface QueuedWrite {
  */
 export class FileWriter {
 	readonly bufferBytes: number;
+	private readonly maxBuffers: number;
+	private allocated = 0;
 	private readonly syncEveryBytes: number;
 	private readonly queue: QueuedWrite[] = [];
 	private readonly freeBuffers: Buffer[] = [];
@@ -46,6 +57,7 @@ export class FileWriter {
 		private readonly options: FileWriterOptions,
 	) {
 		this.bufferBytes = options.bufferBytes ?? WRITE_BUFFER_BYTES;
+		this.maxBuffers = options.maxBuffers ?? MAX_WRITE_BUFFERS;
 		this.syncEveryBytes = options.syncEveryBytes ?? SYNC_EVERY_BYTES;
 	}
 
@@ -74,9 +86,19 @@ export class FileWriter {
 		return new Promise((resolve) => this.idle.push(resolve));
 	}
 
-	/** @internal for PartStream: a buffer to fill, recycled when possible. */
+	/** @internal for PartStream: a stream's first buffer, recycled when possible (always given). */
 	takeBuffer(): Buffer {
-		return this.freeBuffers.pop() ?? Buffer.allocUnsafe(this.bufferBytes);
+		return this.freeBuffers.pop() ?? this.allocate();
+	}
+
+	/** @internal for PartStream: a second buffer, only while the writer is under its limit. */
+	takeSpareBuffer(): Buffer | undefined {
+		return this.freeBuffers.pop() ?? (this.allocated < this.maxBuffers ? this.allocate() : undefined);
+	}
+
+	private allocate(): Buffer {
+		this.allocated++;
+		return Buffer.allocUnsafe(this.bufferBytes);
 	}
 
 	/** @internal for PartStream: a buffer it no longer needs. */
@@ -108,11 +130,8 @@ export class FileWriter {
 	private async writeQueued(): Promise<void> {
 		this.writing = true;
 		for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
-			const error = this.failure ?? (await this.writeFully(next));
-			if (error === undefined) {
-				this.options.onWritten(next.position, next.position + next.view.length);
-				this.countForSync(next.view.length);
-			} else if (this.failure === undefined) {
+			const error = this.failure ?? (await this.writeFully(next)) ?? this.report(next);
+			if (error !== undefined && this.failure === undefined) {
 				this.failure = error;
 				for (const stream of this.streams) {
 					stream.fail(error);
@@ -132,7 +151,10 @@ export class FileWriter {
 		try {
 			let done = 0;
 			while (done < write.view.length) {
-				const { bytesWritten } = await this.file.write(write.view, done, write.view.length - done, write.position + done);
+				const length = write.view.length - done;
+				const bytesWritten = this.options.blocking === true
+					? writeSync(this.file.fd, write.view, done, length, write.position + done)
+					: (await this.file.write(write.view, done, length, write.position + done)).bytesWritten;
 				done += bytesWritten;
 			}
 			return undefined;
@@ -141,10 +163,21 @@ export class FileWriter {
 		}
 	}
 
+	/** Tells the owner about a finished write; a listener that throws fails the download instead of stalling it. */
+	private report(write: QueuedWrite): LarkError | undefined {
+		try {
+			this.options.onWritten(write.position, write.position + write.view.length);
+			this.countForSync(write.view.length);
+			return undefined;
+		} catch (error) {
+			return toLarkError(error);
+		}
+	}
+
 	private countForSync(bytes: number): void {
 		this.sinceSync += bytes;
 		if (this.sinceSync >= this.syncEveryBytes) {
-			this.sinceSync = 0;
+			this.sinceSync -= this.syncEveryBytes;
 			this.options.onSyncDue?.();
 		}
 	}

@@ -19,7 +19,8 @@ interface Slot {
 
 /**
  * Consecutive bytes of one response body on their way into the file, through two buffers: one fills (a socket
- * may read straight into `region()`) while the other is written. When both are taken the stream says "wait"
+ * may read straight into `region()`) while the other is written (one only, when the writer has none to spare);
+ * when none is free the stream says "wait"
  * (`filled` returns false, `whenSpace` resolves later), which is how a fast network waits for a slow disk.
  * A slow body is flushed now and then (`flushPartial`), so that progress never waits for a buffer to fill.
  */
@@ -58,16 +59,20 @@ export class PartStream {
 		return slot.buffer.subarray(slot.fill, Math.min(slot.buffer.length, slot.fill + maxBytes));
 	}
 
-	/** `n` bytes were put into `region()`. False: both buffers are taken, wait for `whenSpace()` before the next. */
+	/** `n` bytes were put into `region()`. False: no buffer is free, wait for `whenSpace()` before the next. */
 	filled(n: number): boolean {
 		const slot = this.filling;
 		slot.fill += n;
 		this.position += n;
 		if (slot.buffer !== undefined && slot.fill === slot.buffer.length) {
 			this.submit(slot);
-			const next = this.spare;
-			this.spare = slot;
-			this.filling = next;
+			// The other buffer if there is one (or the writer can spare one); else this one again once it is written.
+			this.spare.buffer ??= this.writer.takeSpareBuffer();
+			const next = this.spare.buffer === undefined ? slot : this.spare;
+			if (next !== slot) {
+				this.spare = slot;
+				this.filling = next;
+			}
 			next.cycle++;
 			next.oldWrites = next.writes;
 			next.start = this.position;

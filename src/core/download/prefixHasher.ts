@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { LarkError, localFileError } from '../errors';
 
@@ -18,7 +19,11 @@ export class PrefixHasher {
 	private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
 	private failure: LarkError | undefined;
 
-	constructor(private readonly file: FileHandle) {}
+	constructor(
+		private readonly file: FileHandle,
+		/** Read on the calling thread (EngineSettings.blockingFileIo), one MiB per turn of the event loop. */
+		private readonly blocking = false,
+	) {}
 
 	/** Bytes [0, end) are written: they may be hashed. */
 	advance(end: number): void {
@@ -58,7 +63,13 @@ export class PrefixHasher {
 		try {
 			while (this.hashed < this.available && generation === this.generation) {
 				const length = Math.min(READ_BYTES, this.available - this.hashed);
-				const { bytesRead } = await this.file.read(this.buffer, 0, length, this.hashed);
+				let bytesRead: number;
+				if (this.blocking) {
+					await new Promise((resolve) => setImmediate(resolve)); // let the sockets in between the MiBs
+					bytesRead = readSync(this.file.fd, this.buffer, 0, length, this.hashed);
+				} else {
+					({ bytesRead } = await this.file.read(this.buffer, 0, length, this.hashed));
+				}
 				if (bytesRead === 0 || generation !== this.generation) {
 					return;
 				}

@@ -5,7 +5,7 @@ import { LarkError, toLarkError } from '../errors';
 import type { ApiSession } from '../http/apiSession';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { commitPartFile, openFreePart, type ClaimedPart } from './commitFile';
-import { autoPartSize, DEFAULT_CONCURRENCY, DEFAULT_PROBE_SIZE, type Destination, type DownloadOptions, type DownloadResult, type Target } from './downloadOptions';
+import { autoPartSize, DEFAULT_CONCURRENCY, DEFAULT_PROBE_SIZE, type Destination, type DownloadOptions, type DownloadResult, type EngineSettings, type Target } from './downloadOptions';
 import { plannedRelativePath } from './fileName';
 import { resolveInsideRoot } from './pathSafety';
 import { pathExists } from '../util/pathExists';
@@ -28,6 +28,7 @@ const RESUMABLE_TYPES = new Set(['cancelled', 'network', 'rate_limit']);
 /** Continues from a resume record; 'changed' when the resource's size is no longer the same. */
 export async function resumeTransfer(
 	session: ApiSession,
+	settings: EngineSettings,
 	ref: ResourceRef,
 	options: DownloadOptions,
 	target: Target,
@@ -35,11 +36,11 @@ export async function resumeTransfer(
 	completed: RangeSet,
 ): Promise<DownloadResult | 'changed'> {
 	const requests = new ResourceRequests(session, ref, options.onEvent);
-	return new Transfer(requests, options, target, new PartLedger(target, completed), { ...resumable, ranged: true }).resume();
+	return new Transfer(requests, settings, options, target, new PartLedger(target, completed), { ...resumable, ranged: true }).resume();
 }
 
 /** Downloads from byte 0: probes, names the file from the answer, claims its .part, then fetches the rest. */
-export async function freshTransfer(session: ApiSession, ref: ResourceRef, options: DownloadOptions, destination: Destination, output: string | undefined): Promise<DownloadResult> {
+export async function freshTransfer(session: ApiSession, settings: EngineSettings, ref: ResourceRef, options: DownloadOptions, destination: Destination, output: string | undefined): Promise<DownloadResult> {
 	const requests = new ResourceRequests(session, ref, options.onEvent);
 	const probe = await requests.probe(options.probeSize ?? DEFAULT_PROBE_SIZE, options.signal);
 	let claimed: ClaimedPart;
@@ -51,7 +52,7 @@ export async function freshTransfer(session: ApiSession, ref: ResourceRef, optio
 	}
 	const target: Target = { ...destination, fileName: claimed.fileName, partPath: path.join(destination.directory, `${claimed.fileName}.part`) };
 	const known = { total: probe.total, validators: probe.validators, ranged: probe.response.status === 206 };
-	return new Transfer(requests, options, target, new PartLedger(target), known, claimed).fresh(probe.response);
+	return new Transfer(requests, settings, options, target, new PartLedger(target), known, claimed).fresh(probe.response);
 }
 
 /** The name the answer gives (or `output`), made free under the conflict policy by creating its .part. */
@@ -97,6 +98,7 @@ class Transfer {
 
 	constructor(
 		private readonly requests: ResourceRequests,
+		private readonly settings: EngineSettings,
 		private readonly options: DownloadOptions,
 		private readonly target: Target,
 		private readonly ledger: PartLedger,
@@ -251,10 +253,12 @@ class Transfer {
 	 * background (synced first), so a crash loses little and the final fsync has little left to do.
 	 */
 	private writerFor(file: FileHandle): FileWriter {
-		const hasher = new PrefixHasher(file);
+		const blocking = this.settings.blockingFileIo === true;
+		const hasher = new PrefixHasher(file, blocking);
 		this.hasher = hasher;
 		hasher.advance(this.ledger.prefixEnd); // bytes an earlier run left
 		return new FileWriter(file, {
+			blocking,
 			onWritten: (start, end) => {
 				this.ledger.add(start, end);
 				hasher.advance(this.ledger.prefixEnd);
