@@ -46,6 +46,9 @@ export async function exchangeRange(connections: RangeConnections, url: URL, hea
 	const connection = connections.acquire(url, idleTimeoutMs);
 	const outcome = await new Exchange(connection, body, signal).run(requestText(url, headers));
 	if (outcome.kind === 'read' && outcome.error === undefined && outcome.keepAlive) {
+		// One turn of the event loop first: bytes the server sent beyond the body are read (and the connection
+		// dropped) before anyone can take them for the next answer's head.
+		await new Promise((resolve) => setImmediate(resolve));
 		connections.release(url, connection);
 	} else {
 		connection.destroy();

@@ -102,165 +102,168 @@ function chunked(body: Buffer): Buffer {
 	return Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]);
 }
 
-describe('the lean path for ranged parts (raw sockets, TLS, and what it leaves to node:http)', () => {
-	let work: { dir: string; cleanup: () => Promise<void> };
-	let server: RawServer | undefined;
-	let http: HttpClient | undefined;
+// Both ways the engine does its file work: through the thread pool (the extension host) and on its own thread (the CLI).
+for (const blockingFileIo of [false, true]) {
+	describe(`the lean path for ranged parts (raw sockets, TLS, and what it leaves to node:http)${blockingFileIo ? ', blocking file writes (the CLI)' : ''}`, () => {
+		let work: { dir: string; cleanup: () => Promise<void> };
+		let server: RawServer | undefined;
+		let http: HttpClient | undefined;
 
-	beforeEach(async () => {
-		work = await tempDir();
-	});
+		beforeEach(async () => {
+			work = await tempDir();
+		});
 
-	afterEach(async () => {
-		await http?.close();
-		await server?.stop();
-		await work.cleanup();
-		http = undefined;
-		server = undefined;
-	});
+		afterEach(async () => {
+			await http?.close();
+			await server?.stop();
+			await work.cleanup();
+			http = undefined;
+			server = undefined;
+		});
 
-	async function download(data: Buffer, answer: Answer, options: { secure?: boolean; idleTimeoutMs?: number; concurrency?: number } = {}): Promise<{ savedPath: string; sha256?: string }> {
-		server = new RawServer(data, answer);
-		const baseUrl = await server.start(options.secure === true);
-		http = new HttpClient({ idleTimeoutMs: options.idleTimeoutMs ?? 10_000, trustedCa: readFileSync(path.join(TLS_DIR, 'cert.pem')) });
-		const session = new ApiSession(http, baseUrl, new StaticTokenProvider('user', 'u-lean-token'), USER_AGENT, undefined, FAST_RETRIES);
-		return new DownloadEngine(session).download(
-			{ messageId: 'om_lean', fileKey: 'file_lean', type: 'file' },
-			{ root: work.dir, partSize: 256 * KiB, concurrency: options.concurrency ?? 2, probeSize: 64 * KiB },
-		);
-	}
-
-	async function failure(promise: Promise<unknown>): Promise<LarkError> {
-		try {
-			await promise;
-		} catch (error) {
-			assert.ok(error instanceof LarkError, String(error));
-			return error;
+		async function download(data: Buffer, answer: Answer, options: { secure?: boolean; idleTimeoutMs?: number; concurrency?: number } = {}): Promise<{ savedPath: string; sha256?: string }> {
+			server = new RawServer(data, answer);
+			const baseUrl = await server.start(options.secure === true);
+			http = new HttpClient({ idleTimeoutMs: options.idleTimeoutMs ?? 10_000, trustedCa: readFileSync(path.join(TLS_DIR, 'cert.pem')) });
+			const session = new ApiSession(http, baseUrl, new StaticTokenProvider('user', 'u-lean-token'), USER_AGENT, undefined, FAST_RETRIES);
+			return new DownloadEngine(session, { blockingFileIo }).download(
+				{ messageId: 'om_lean', fileKey: 'file_lean', type: 'file' },
+				{ root: work.dir, partSize: 256 * KiB, concurrency: options.concurrency ?? 2, probeSize: 64 * KiB },
+			);
 		}
-		assert.fail('expected a failure');
-	}
 
-	for (const secure of [false, true]) {
-		it(`downloads the exact bytes over ${secure ? 'TLS' : 'plain HTTP'}, each part one request, kept-alive connections reused`, async () => {
-			const data = bytes(64 * KiB + 5 * 256 * KiB + 333);
-			const result = await download(data, (request, index, body) => honest(request, index, body), { secure });
-			assert.equal(path.basename(result.savedPath), '合同.pdf');
-			assert.equal(await sha256File(result.savedPath), sha256(data));
-			assert.equal(result.sha256, sha256(data), 'hashed while written');
-			const ranges = server?.requests.map((r) => r.range);
-			assert.equal(ranges?.length, 7, `one probe and six parts: ${String(ranges)}`);
-			assert.ok(server?.requests.every((r) => r.headers.authorization === 'Bearer u-lean-token' && r.headers['accept-encoding'] === 'identity'));
-			const connections = new Set(server?.requests.map((r) => r.connection));
-			assert.ok(connections.size <= 3, `the probe's connection plus at most two for the parts, not one per part: ${connections.size}`);
-		});
-	}
-
-	it('a chunked 206 is left to node:http: asked again there, and saved exactly', async () => {
-		const data = bytes(64 * KiB + 256 * KiB);
-		const result = await download(data, (request, index, body) => {
-			const plain = honest(request, index, body);
-			if (index === 0) {
-				return plain;
+		async function failure(promise: Promise<unknown>): Promise<LarkError> {
+			try {
+				await promise;
+			} catch (error) {
+				assert.ok(error instanceof LarkError, String(error));
+				return error;
 			}
-			const head = plain.head.replace(/content-length: \d+\r\n/, 'transfer-encoding: chunked\r\n');
-			return { head, body: chunked(plain.body) };
-		});
-		assert.equal(await sha256File(result.savedPath), sha256(data));
-		const partRequests = server?.requests.slice(1).map((r) => r.range);
-		assert.deepEqual(partRequests, ['bytes=65536-327679', 'bytes=65536-327679'], 'the lean try, then the same request through node:http');
-	});
+			assert.fail('expected a failure');
+		}
 
-	it('a 200 to a range is not asked again: the download restarts with one whole GET', async () => {
-		const data = bytes(64 * KiB + 256 * KiB);
-		const result = await download(data, (request, index, body) => (index === 1 ? honest({ ...request, range: undefined }, index, body) : honest(request, index, body)));
-		assert.equal(await sha256File(result.savedPath), sha256(data));
-		assert.deepEqual(server?.requests.map((r) => r.range ?? 'none'), ['bytes=0-65535', 'bytes=65536-327679', 'none']);
-	});
+		for (const secure of [false, true]) {
+			it(`downloads the exact bytes over ${secure ? 'TLS' : 'plain HTTP'}, each part one request, kept-alive connections reused`, async () => {
+				const data = bytes(64 * KiB + 5 * 256 * KiB + 333);
+				const result = await download(data, (request, index, body) => honest(request, index, body), { secure });
+				assert.equal(path.basename(result.savedPath), '合同.pdf');
+				assert.equal(await sha256File(result.savedPath), sha256(data));
+				assert.equal(result.sha256, sha256(data), 'hashed while written');
+				const ranges = server?.requests.map((r) => r.range);
+				assert.equal(ranges?.length, 7, `one probe and six parts: ${String(ranges)}`);
+				assert.ok(server?.requests.every((r) => r.headers.authorization === 'Bearer u-lean-token' && r.headers['accept-encoding'] === 'identity'));
+				const connections = new Set(server?.requests.map((r) => r.connection));
+				assert.ok(connections.size <= 3, `the probe's connection plus at most two for the parts, not one per part: ${connections.size}`);
+			});
+		}
 
-	it('a Lark error on a part is read from its small JSON body, typed, and not asked again through node:http', async () => {
-		const data = bytes(64 * KiB + 256 * KiB);
-		const json = Buffer.from(JSON.stringify({ code: 234003, msg: 'File not in msg.' }));
-		const error = await failure(download(data, (request, index, body) =>
-			index === 0 ? honest(request, index, body) : { head: `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\n\r\n`, body: json },
-		));
-		assert.equal(error.code, 234003);
-		assert.equal(server?.requests.length, 2, 'the probe and one part request');
-		assert.deepEqual(await listFiles(work.dir), [], 'nothing kept: Lark refused the resource');
-	});
-
-	for (const [what, headers] of [
-		['two Content-Length fields', 'content-length: 1\r\n'],
-		['an obs-folded header line', 'x-note: a\r\n folded\r\n'],
-	] as const) {
-		it(`a head with ${what} is refused as a protocol error and the part asked for again`, async () => {
+		it('a chunked 206 is left to node:http: asked again there, and saved exactly', async () => {
 			const data = bytes(64 * KiB + 256 * KiB);
 			const result = await download(data, (request, index, body) => {
 				const plain = honest(request, index, body);
-				return index === 1 ? { head: plain.head.replace('\r\n\r\n', `\r\n${headers}\r\n`), body: plain.body } : plain;
+				if (index === 0) {
+					return plain;
+				}
+				const head = plain.head.replace(/content-length: \d+\r\n/, 'transfer-encoding: chunked\r\n');
+				return { head, body: chunked(plain.body) };
 			});
 			assert.equal(await sha256File(result.savedPath), sha256(data));
-			assert.deepEqual(server?.requests.slice(1).map((r) => r.range), ['bytes=65536-327679', 'bytes=65536-327679']);
+			const partRequests = server?.requests.slice(1).map((r) => r.range);
+			assert.deepEqual(partRequests, ['bytes=65536-327679', 'bytes=65536-327679'], 'the lean try, then the same request through node:http');
 		});
-	}
 
-	it('Content-Length that disagrees with Content-Range is refused before a byte is written', async () => {
-		const data = bytes(64 * KiB + 256 * KiB);
-		const result = await download(data, (request, index, body) => {
-			const plain = honest(request, index, body);
-			return index === 1 ? { head: plain.head.replace(/content-length: \d+/, 'content-length: 10'), body: plain.body.subarray(0, 10) } : plain;
+		it('a 200 to a range is not asked again: the download restarts with one whole GET', async () => {
+			const data = bytes(64 * KiB + 256 * KiB);
+			const result = await download(data, (request, index, body) => (index === 1 ? honest({ ...request, range: undefined }, index, body) : honest(request, index, body)));
+			assert.equal(await sha256File(result.savedPath), sha256(data));
+			assert.deepEqual(server?.requests.map((r) => r.range ?? 'none'), ['bytes=0-65535', 'bytes=65536-327679', 'none']);
 		});
-		assert.equal(await sha256File(result.savedPath), sha256(data));
-		assert.equal(server?.requests.length, 3);
-	});
 
-	it('bytes after the declared body are never written, and that connection is not used again', async () => {
-		const data = bytes(64 * KiB + 2 * 256 * KiB);
-		const result = await download(data, (request, index, body) => {
-			const plain = honest(request, index, body);
-			return index === 1 ? { head: plain.head, body: Buffer.concat([plain.body, Buffer.from('HTTP/1.1 206 stray bytes')]) } : plain;
-		}, { concurrency: 1 });
-		assert.equal(await sha256File(result.savedPath), sha256(data));
-		const [, second, third] = server?.requests ?? [];
-		assert.ok(second !== undefined && third !== undefined);
-		assert.notEqual(third.connection, second.connection, 'a connection that sent stray bytes is dropped');
-	});
-
-	it('a body cut off mid-way is continued from exactly the bytes written', async () => {
-		const data = bytes(64 * KiB + 256 * KiB);
-		const result = await download(data, (request, index, body) => {
-			const plain = honest(request, index, body);
-			return index === 1 ? { head: plain.head, body: plain.body.subarray(0, 100_000), then: 'close' } : plain;
+		it('a Lark error on a part is read from its small JSON body, typed, and not asked again through node:http', async () => {
+			const data = bytes(64 * KiB + 256 * KiB);
+			const json = Buffer.from(JSON.stringify({ code: 234003, msg: 'File not in msg.' }));
+			const error = await failure(download(data, (request, index, body) =>
+				index === 0 ? honest(request, index, body) : { head: `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\n\r\n`, body: json },
+			));
+			assert.equal(error.code, 234003);
+			assert.equal(server?.requests.length, 2, 'the probe and one part request');
+			assert.deepEqual(await listFiles(work.dir), [], 'nothing kept: Lark refused the resource');
 		});
-		assert.equal(await sha256File(result.savedPath), sha256(data));
-		assert.deepEqual(server?.requests.slice(1).map((r) => r.range), ['bytes=65536-327679', `bytes=${65536 + 100_000}-327679`]);
-	});
 
-	it('a server that goes quiet mid-body is an idle timeout, and the rest is asked for again', async () => {
-		const data = bytes(64 * KiB + 256 * KiB);
-		const result = await download(data, (request, index, body) => {
-			const plain = honest(request, index, body);
-			return index === 1 ? { head: plain.head, body: plain.body.subarray(0, 5000), then: 'stall' } : plain;
-		}, { idleTimeoutMs: 300 });
-		assert.equal(await sha256File(result.savedPath), sha256(data));
-		assert.deepEqual(server?.requests.slice(1).map((r) => r.range), ['bytes=65536-327679', `bytes=${65536 + 5000}-327679`]);
-	});
+		for (const [what, headers] of [
+			['two Content-Length fields', 'content-length: 1\r\n'],
+			['an obs-folded header line', 'x-note: a\r\n folded\r\n'],
+		] as const) {
+			it(`a head with ${what} is refused as a protocol error and the part asked for again`, async () => {
+				const data = bytes(64 * KiB + 256 * KiB);
+				const result = await download(data, (request, index, body) => {
+					const plain = honest(request, index, body);
+					return index === 1 ? { head: plain.head.replace('\r\n\r\n', `\r\n${headers}\r\n`), body: plain.body } : plain;
+				});
+				assert.equal(await sha256File(result.savedPath), sha256(data));
+				assert.deepEqual(server?.requests.slice(1).map((r) => r.range), ['bytes=65536-327679', 'bytes=65536-327679']);
+			});
+		}
 
-	it('a reset before any answer is a network error the retries absorb', async () => {
-		const data = bytes(64 * KiB + 256 * KiB);
-		const result = await download(data, (request, index, body) => (index === 1 ? 'reset' : honest(request, index, body)));
-		assert.equal(await sha256File(result.savedPath), sha256(data));
-		assert.equal(server?.requests.length, 3);
-	});
+		it('Content-Length that disagrees with Content-Range is refused before a byte is written', async () => {
+			const data = bytes(64 * KiB + 256 * KiB);
+			const result = await download(data, (request, index, body) => {
+				const plain = honest(request, index, body);
+				return index === 1 ? { head: plain.head.replace(/content-length: \d+/, 'content-length: 10'), body: plain.body.subarray(0, 10) } : plain;
+			});
+			assert.equal(await sha256File(result.savedPath), sha256(data));
+			assert.equal(server?.requests.length, 3);
+		});
 
-	it('a gzip-encoded 206 is refused (byte ranges of a compressed body would not match), nothing saved', async () => {
-		const data = bytes(64 * KiB + 256 * KiB);
-		const error = await failure(download(data, (request, index, body) => {
-			const plain = honest(request, index, body);
-			return index >= 1 ? { head: plain.head.replace('\r\n\r\n', '\r\ncontent-encoding: gzip\r\n\r\n'), body: plain.body } : plain;
-		}));
-		assert.equal(error.type, 'protocol');
-		assert.deepEqual(server?.requests.slice(1).map((r) => r.range), ['bytes=65536-327679', 'bytes=65536-327679'], 'left to node:http, which refuses it: no retry');
-		assert.match(error.message, /Content-Encoding "gzip"/);
-		assert.ok(!(await fs.readdir(work.dir)).some((f) => f === '合同.pdf'));
+		it('bytes after the declared body are never written, and that connection is not used again', async () => {
+			const data = bytes(64 * KiB + 2 * 256 * KiB);
+			const result = await download(data, (request, index, body) => {
+				const plain = honest(request, index, body);
+				return index === 1 ? { head: plain.head, body: Buffer.concat([plain.body, Buffer.from('HTTP/1.1 206 stray bytes')]) } : plain;
+			}, { concurrency: 1 });
+			assert.equal(await sha256File(result.savedPath), sha256(data));
+			const [, second, third] = server?.requests ?? [];
+			assert.ok(second !== undefined && third !== undefined);
+			assert.notEqual(third.connection, second.connection, 'a connection that sent stray bytes is dropped');
+		});
+
+		it('a body cut off mid-way is continued from exactly the bytes written', async () => {
+			const data = bytes(64 * KiB + 256 * KiB);
+			const result = await download(data, (request, index, body) => {
+				const plain = honest(request, index, body);
+				return index === 1 ? { head: plain.head, body: plain.body.subarray(0, 100_000), then: 'close' } : plain;
+			});
+			assert.equal(await sha256File(result.savedPath), sha256(data));
+			assert.deepEqual(server?.requests.slice(1).map((r) => r.range), ['bytes=65536-327679', `bytes=${65536 + 100_000}-327679`]);
+		});
+
+		it('a server that goes quiet mid-body is an idle timeout, and the rest is asked for again', async () => {
+			const data = bytes(64 * KiB + 256 * KiB);
+			const result = await download(data, (request, index, body) => {
+				const plain = honest(request, index, body);
+				return index === 1 ? { head: plain.head, body: plain.body.subarray(0, 5000), then: 'stall' } : plain;
+			}, { idleTimeoutMs: 300 });
+			assert.equal(await sha256File(result.savedPath), sha256(data));
+			assert.deepEqual(server?.requests.slice(1).map((r) => r.range), ['bytes=65536-327679', `bytes=${65536 + 5000}-327679`]);
+		});
+
+		it('a reset before any answer is a network error the retries absorb', async () => {
+			const data = bytes(64 * KiB + 256 * KiB);
+			const result = await download(data, (request, index, body) => (index === 1 ? 'reset' : honest(request, index, body)));
+			assert.equal(await sha256File(result.savedPath), sha256(data));
+			assert.equal(server?.requests.length, 3);
+		});
+
+		it('a gzip-encoded 206 is refused (byte ranges of a compressed body would not match), nothing saved', async () => {
+			const data = bytes(64 * KiB + 256 * KiB);
+			const error = await failure(download(data, (request, index, body) => {
+				const plain = honest(request, index, body);
+				return index >= 1 ? { head: plain.head.replace('\r\n\r\n', '\r\ncontent-encoding: gzip\r\n\r\n'), body: plain.body } : plain;
+			}));
+			assert.equal(error.type, 'protocol');
+			assert.deepEqual(server?.requests.slice(1).map((r) => r.range), ['bytes=65536-327679', 'bytes=65536-327679'], 'left to node:http, which refuses it: no retry');
+			assert.match(error.message, /Content-Encoding "gzip"/);
+			assert.ok(!(await fs.readdir(work.dir)).some((f) => f === '合同.pdf'));
+		});
 	});
-});
+}
