@@ -93,6 +93,7 @@ describe('download engine against the loopback Lark server', () => {
 			const resource = serve(900 * KiB, { fault: ({ index }) => (index === 2 ? { kind: 'ignoreRange' } : undefined) });
 			const result = await download(resource);
 			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.equal(result.sha256, sha256(resource.data), 'the hash made while writing started over with the whole body');
 			assert.equal(ranges().at(-1), 'none', 'the last request is a plain GET');
 			assert.ok(harness.events.some((e) => e.kind === 'restarted'));
 		});
@@ -437,6 +438,7 @@ describe('download engine against the loopback Lark server', () => {
 			const before = server.resourceRequests().length;
 			const result = await download(resource);
 			assert.equal(await sha256File(result.savedPath), sha256(resource.data));
+			assert.equal(result.sha256, sha256(resource.data), 'the hash made while writing covers the bytes the first run left');
 			const rerun = ranges().slice(before);
 			assert.deepEqual(rerun, [
 				`bytes=${PROBE + 256 * KiB}-${PROBE + 512 * KiB - 1}`,
