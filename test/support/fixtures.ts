@@ -1,7 +1,9 @@
+import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LarkError } from '../../src/core/errors';
 
 export function sha256(data: Buffer): string {
 	return createHash('sha256').update(data).digest('hex');
@@ -13,6 +15,17 @@ export async function sha256File(file: string): Promise<string> {
 
 export function bytes(size: number): Buffer {
 	return randomBytes(size);
+}
+
+/** The LarkError `promise` fails with; fails the test if it succeeds or throws anything else. */
+export async function expectLarkError(promise: Promise<unknown>): Promise<LarkError> {
+	try {
+		await promise;
+	} catch (error) {
+		assert.ok(error instanceof LarkError, String(error));
+		return error;
+	}
+	assert.fail('expected a failure');
 }
 
 /** A fresh temp folder; `cleanup` removes it. */

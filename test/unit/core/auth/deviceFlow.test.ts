@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { completeDeviceSignIn, DEFAULT_SCOPES, MAX_POLLS, pollDeviceToken, startDeviceAuthorization, type DevicePollOptions } from '../../../../src/core/auth/deviceFlow';
 import { OAuthClient } from '../../../../src/core/auth/oauthClient';
-import { LarkError } from '../../../../src/core/errors';
 import { FakeClock } from '../../../support/fakeClock';
 import { LarkTestServer } from '../../../support/larkServer';
 import { OAuthFixture, oauthClientFor, type OAuthFixtureOptions } from '../../../support/oauthFixtures';
+import { expectLarkError as expectFailure } from '../../../support/fixtures';
 
 describe('device sign-in flow against the loopback accounts and token endpoints', () => {
 	let server: LarkTestServer;
@@ -24,16 +24,6 @@ describe('device sign-in flow against the loopback accounts and token endpoints'
 		await close();
 		await server.stop();
 	});
-
-	async function expectFailure(promise: Promise<unknown>): Promise<LarkError> {
-		try {
-			await promise;
-		} catch (error) {
-			assert.ok(error instanceof LarkError, String(error));
-			return error;
-		}
-		assert.fail('expected a failure');
-	}
 
 	/** Starts a sign-in and polls it with the fake clock. */
 	async function start(decision?: 'approve' | 'deny', options: DevicePollOptions = {}) {

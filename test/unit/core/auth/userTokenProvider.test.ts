@@ -12,6 +12,7 @@ import { LarkError } from '../../../../src/core/errors';
 import { FakeClock } from '../../../support/fakeClock';
 import { LarkTestServer } from '../../../support/larkServer';
 import { OAuthFixture, oauthClientFor } from '../../../support/oauthFixtures';
+import { expectLarkError as expectFailure } from '../../../support/fixtures';
 
 const HOUR = 3600_000;
 
@@ -65,16 +66,6 @@ describe('user token provider: freshness, rotation, single-flight refresh', () =
 	function provider(tokens = signedIn(), options: { withStoreErrors?: LarkError[] } = {}): UserTokenProvider {
 		const onStoreError = options.withStoreErrors === undefined ? undefined : (error: LarkError) => options.withStoreErrors?.push(error);
 		return new UserTokenProvider(client, tokens, { store, now: clock.now, ...(onStoreError === undefined ? {} : { onStoreError }) });
-	}
-
-	async function expectFailure(promise: Promise<unknown>): Promise<LarkError> {
-		try {
-			await promise;
-		} catch (error) {
-			assert.ok(error instanceof LarkError, String(error));
-			return error;
-		}
-		assert.fail('expected a failure');
 	}
 
 	it('serves the stored access token without a request while it is fresh', async () => {

@@ -7,6 +7,7 @@ import { FileWriter } from '../../../../src/core/download/fileWriter';
 import type { PartStream } from '../../../../src/core/download/partStream';
 import { LarkError } from '../../../../src/core/errors';
 import { bytes, sha256, sha256File, tempDir } from '../../../support/fixtures';
+import { prng } from '../../../support/sandbox/content';
 
 type Range = [start: number, end: number];
 
@@ -97,17 +98,10 @@ class FakeFile {
 	}
 }
 
-/** A small seeded generator (mulberry32): a failing run is replayed with its seed. */
+/** Seeded integers in [min, max]: a failing run is replayed with its seed. */
 function randomInts(seed: number): (min: number, max: number) => number {
-	let state = seed >>> 0;
-	return (min, max) => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-		return min + Math.floor(unit * (max - min + 1));
-	};
+	const unit = prng(seed);
+	return (min, max) => min + Math.floor(unit() * (max - min + 1));
 }
 
 /** Tracks whether a promise has settled, without awaiting it. */

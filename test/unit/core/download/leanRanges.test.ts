@@ -5,12 +5,11 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { StaticTokenProvider } from '../../../../src/core/auth/tokenProvider';
 import { DownloadEngine } from '../../../../src/core/download/downloadEngine';
-import { LarkError } from '../../../../src/core/errors';
 import { ApiSession } from '../../../../src/core/http/apiSession';
 import { HttpClient } from '../../../../src/core/http/httpClient';
 import { USER_AGENT } from '../../../../src/core/version';
 import { FAST_RETRIES } from '../../../support/engineHarness';
-import { bytes, listFiles, sha256, sha256File, tempDir } from '../../../support/fixtures';
+import { bytes, expectLarkError as failure, listFiles, sha256, sha256File, tempDir } from '../../../support/fixtures';
 
 // The lean path reads plain 206 bodies straight from the socket (src/core/http/rangeExchange.ts). These tests talk
 // to a server written on raw sockets, so that every byte of every answer is the test's choice: over TLS too, and
@@ -130,16 +129,6 @@ for (const blockingFileIo of [false, true]) {
 				{ messageId: 'om_lean', fileKey: 'file_lean', type: 'file' },
 				{ root: work.dir, partSize: 256 * KiB, concurrency: options.concurrency ?? 2, probeSize: 64 * KiB },
 			);
-		}
-
-		async function failure(promise: Promise<unknown>): Promise<LarkError> {
-			try {
-				await promise;
-			} catch (error) {
-				assert.ok(error instanceof LarkError, String(error));
-				return error;
-			}
-			assert.fail('expected a failure');
 		}
 
 		for (const secure of [false, true]) {

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { LarkError } from '../../../../src/core/errors';
 import { MAX_HEAD_BYTES, MAX_HEADER_COUNT, parseResponseHead, type ResponseHead } from '../../../../src/core/http/responseHead';
+import { prng } from '../../../support/sandbox/content';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 const CRLFCRLF = bytes('\r\n\r\n');
@@ -151,7 +152,7 @@ describe('response head parser', () => {
 
 	describe('fuzz', () => {
 		it('parses valid random heads exactly, and none of their prefixes', () => {
-			const random = mulberry32(0x1a2b);
+			const random = prng(0x1a2b);
 			for (let n = 0; n < 1200; n++) {
 				const built = randomHead(random, false);
 				const buffer = Buffer.concat([built.head, randomBytes(random, 12)]);
@@ -164,7 +165,7 @@ describe('response head parser', () => {
 		});
 
 		it('either parses or rejects mutated heads as a protocol error, never worse', () => {
-			const random = mulberry32(0x5eed);
+			const random = prng(0x5eed);
 			const outcomes = { parsed: 0, rejected: 0, incomplete: 0 };
 			for (let n = 0; n < 1500; n++) {
 				const buffer = mutate(random, Buffer.concat([randomHead(random, false).head, randomBytes(random, 8)]));
@@ -177,7 +178,7 @@ describe('response head parser', () => {
 		});
 
 		it('agrees with node:http on valid random heads', async () => {
-			const random = mulberry32(0xd1ff);
+			const random = prng(0xd1ff);
 			const heads = Array.from({ length: 300 }, () => randomHead(random, true));
 			const server = net.createServer((socket) => {
 				let request = '';
@@ -225,17 +226,6 @@ function checkInvariants(buffer: Buffer): 'parsed' | 'rejected' | 'incomplete' {
 	// Nothing after the head mattered.
 	assert.deepEqual(parseResponseHead(buffer.subarray(0, head.length)), head);
 	return 'parsed';
-}
-
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 type Random = () => number;
