@@ -48,6 +48,11 @@ export class PrefixHasher {
 		this.failure = undefined;
 	}
 
+	/** The file is about to be closed without a digest: read nothing more. */
+	stop(): void {
+		this.generation++;
+	}
+
 	/** The digest of bytes [0, total), hashing what is still missing (hex). */
 	async digest(total: number): Promise<string> {
 		await this.running;
@@ -66,6 +71,9 @@ export class PrefixHasher {
 				let bytesRead: number;
 				if (this.blocking) {
 					await new Promise((resolve) => setImmediate(resolve)); // let the sockets in between the MiBs
+					if (generation !== this.generation) {
+						return; // stopped meanwhile: the descriptor may be closed, or already another file's
+					}
 					bytesRead = readSync(this.file.fd, this.buffer, 0, length, this.hashed);
 				} else {
 					({ bytesRead } = await this.file.read(this.buffer, 0, length, this.hashed));

@@ -180,6 +180,7 @@ class Transfer {
 			expectedTotal: this.total,
 			onAttempt: async (): Promise<void> => {
 				this.bytesDone = 0;
+				this.ledger.replaceWithWhole(0); // nothing of the earlier attempt counts
 				await this.hasher?.reset();
 			},
 		};
@@ -230,6 +231,7 @@ class Transfer {
 	}
 
 	private async closeFile(): Promise<void> {
+		this.hasher?.stop();
 		await this.writer?.drain();
 		await this.file?.close().catch(() => undefined);
 		this.file = undefined;
