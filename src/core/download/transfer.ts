@@ -9,9 +9,8 @@ import { autoPartSize, DEFAULT_CONCURRENCY, DEFAULT_PROBE_SIZE, type Destination
 import { plannedRelativePath } from './fileName';
 import { resolveInsideRoot } from './pathSafety';
 import { pathExists } from '../util/pathExists';
-import { FileWriter } from './fileWriter';
+import { OpenPart } from './openPart';
 import { openExistingPart } from './partFile';
-import { PrefixHasher } from './prefixHasher';
 import { PartLedger, type Resumable } from './partLedger';
 import { fetchMissingParts, writeProbePart } from './partPool';
 import type { RangeSet } from './rangeSet';
@@ -83,11 +82,8 @@ interface Known {
 
 /** One run of one download; owns the open .part file and the progress count. */
 class Transfer {
-	private file: FileHandle | undefined;
-	/** The one writer of the open .part (fileWriter.ts); bytes are counted as it writes them. */
-	private writer: FileWriter | undefined;
-	/** Hashes the .part as its bytes from 0 on are written, so the saved file's SHA-256 is known at the end. */
-	private hasher: PrefixHasher | undefined;
+	/** The open .part with its one writer (bytes are counted as it writes them) and its hasher. */
+	private part: OpenPart | undefined;
 	private total: number | undefined;
 	private ranged: boolean;
 	private readonly validators: Validators;
@@ -108,8 +104,7 @@ class Transfer {
 		this.total = known.total;
 		this.validators = known.validators;
 		this.ranged = known.ranged;
-		this.file = claimed?.file;
-		this.writer = claimed === undefined ? undefined : this.writerFor(claimed.file);
+		this.part = claimed === undefined ? undefined : this.open(claimed.file);
 		this.releaseName = claimed?.release ?? ((): void => undefined);
 		this.bytesDone = ledger.verifiedBytes;
 		this.signal = options.signal;
@@ -118,8 +113,7 @@ class Transfer {
 	async resume(): Promise<DownloadResult | 'changed'> {
 		const resumedBytes = this.ledger.verifiedBytes;
 		try {
-			this.file = await openExistingPart(this.target.partPath, { truncate: false });
-			this.writer = this.writerFor(this.file);
+			this.part = this.open(await openExistingPart(this.target.partPath, { truncate: false }));
 			this.emitStarted(resumedBytes);
 			await this.fetchParts(undefined);
 			return await this.finish(resumedBytes);
@@ -152,7 +146,7 @@ class Transfer {
 	/** Ranged mode: the probe's body (fresh) is the first part, then the missing parts through the pool. */
 	private async fetchParts(probe: HttpResponse | undefined): Promise<void> {
 		const resumable = { total: this.requireTotal(), validators: this.validators };
-		const sink = { requests: this.requests, writer: this.requireWriter(), ledger: this.ledger, resumable };
+		const sink = { requests: this.requests, writer: this.requirePart().writer, ledger: this.ledger, resumable };
 		if (probe !== undefined) {
 			await writeProbePart(sink, probe, this.signal);
 		}
@@ -175,13 +169,13 @@ class Transfer {
 	private async streamWhole(first: HttpResponse | undefined): Promise<void> {
 		const sink = {
 			requests: this.requests,
-			file: this.requireFile(),
-			writer: this.requireWriter(),
+			file: this.requirePart().file,
+			writer: this.requirePart().writer,
 			expectedTotal: this.total,
 			onAttempt: async (): Promise<void> => {
 				this.bytesDone = 0;
 				this.ledger.replaceWithWhole(0); // nothing of the earlier attempt counts
-				await this.hasher?.reset();
+				await this.part?.restartHash();
 			},
 		};
 		const size = await streamWholeBody(sink, first, this.signal);
@@ -190,11 +184,10 @@ class Transfer {
 	}
 
 	private async finish(resumedBytes: number): Promise<DownloadResult> {
-		const file = this.requireFile();
-		await this.requireWriter().drain();
+		const part = this.requirePart();
+		await part.drain();
 		await this.ledger.settled();
-		const { size } = await file.stat();
-		const hasher = this.hasher;
+		const { size } = await part.file.stat();
 		const total = this.requireTotal();
 		if (size !== total || this.ledger.verifiedBytes !== total) {
 			throw new LarkError('protocol', `File size mismatch: expected ${total} bytes, have ${this.ledger.verifiedBytes} verified of ${size} on disk.`, {
@@ -202,11 +195,8 @@ class Transfer {
 				retryable: true,
 			});
 		}
-		const [sha256] = await Promise.all([hasher === undefined ? Promise.resolve(undefined) : hasher.digest(total), file.sync()]);
-		await file.close();
-		this.file = undefined;
-		this.writer = undefined;
-		this.hasher = undefined;
+		const sha256 = await part.syncAndClose(total);
+		this.part = undefined;
 		// Check the folder again right before the rename: a symlink swapped in meanwhile must not redirect the file.
 		const root = await fs.realpath(this.options.root);
 		await resolveInsideRoot(root, path.relative(root, path.join(this.target.directory, this.target.fileName)));
@@ -215,7 +205,7 @@ class Transfer {
 		this.releaseName();
 		await this.ledger.remove();
 		this.options.onEvent?.({ kind: 'finished', savedPath, sizeBytes: size });
-		return { savedPath, sizeBytes: size, identity: this.requests.identity, resumedBytes, ...(sha256 === undefined ? {} : { sha256 }) };
+		return { savedPath, sizeBytes: size, identity: this.requests.identity, resumedBytes, sha256 };
 	}
 
 	/** Keeps a resumable .part (with its record) after cancel or network trouble; removes everything else. */
@@ -231,12 +221,8 @@ class Transfer {
 	}
 
 	private async closeFile(): Promise<void> {
-		this.hasher?.stop();
-		await this.writer?.drain();
-		await this.file?.close().catch(() => undefined);
-		this.file = undefined;
-		this.writer = undefined;
-		this.hasher = undefined;
+		await this.part?.close();
+		this.part = undefined;
 		this.releaseName();
 	}
 
@@ -247,24 +233,19 @@ class Transfer {
 
 	/** Saves the record: resumable while ranged with a known size, else a whole-body download's (total null). */
 	private persist(): Promise<void> {
-		return this.ledger.save(this.file, this.ranged && this.total !== undefined ? { total: this.total, validators: this.validators } : undefined);
+		return this.ledger.save(this.part?.file, this.ranged && this.total !== undefined ? { total: this.total, validators: this.validators } : undefined);
 	}
 
 	/**
-	 * Written bytes feed the ledger and the progress count; every ~64 MiB the record is brought up to date in the
+	 * Opens the .part for writing: written bytes feed the ledger, the hasher and the progress count; every ~64 MiB the record is brought up to date in the
 	 * background (synced first), so a crash loses little and the final fsync has little left to do.
 	 */
-	private writerFor(file: FileHandle): FileWriter {
-		const blocking = this.settings.blockingFileIo === true;
-		const hasher = new PrefixHasher(file, blocking);
-		this.hasher = hasher;
-		hasher.advance(this.ledger.prefixEnd); // bytes an earlier run left
-		return new FileWriter(file, {
-			blocking,
+	private open(file: FileHandle): OpenPart {
+		return new OpenPart(file, this.settings.blockingFileIo === true, this.ledger.prefixEnd, {
 			onWritten: (start, end) => {
 				this.ledger.add(start, end);
-				hasher.advance(this.ledger.prefixEnd);
 				this.countBytes(end - start);
+				return this.ledger.prefixEnd;
 			},
 			onSyncDue: () => {
 				if (this.ranged) {
@@ -284,18 +265,11 @@ class Transfer {
 		this.options.onEvent?.({ kind: 'started', fileName: this.target.fileName, totalBytes: this.total, resumedBytes });
 	}
 
-	private requireFile(): FileHandle {
-		if (this.file === undefined) {
+	private requirePart(): OpenPart {
+		if (this.part === undefined) {
 			throw new LarkError('io', 'The .part file is not open.');
 		}
-		return this.file;
-	}
-
-	private requireWriter(): FileWriter {
-		if (this.writer === undefined) {
-			throw new LarkError('io', 'The .part file is not open.');
-		}
-		return this.writer;
+		return this.part;
 	}
 
 	private requireTotal(): number {

@@ -1,0 +1,60 @@
+import type { FileHandle } from 'node:fs/promises';
+import { FileWriter } from './fileWriter';
+import { PrefixHasher } from './prefixHasher';
+
+export interface OpenPartEvents {
+	/** Bytes [start, end) are written; returns where the written bytes from 0 on now end (the hasher follows it). */
+	onWritten: (start: number, end: number) => number;
+	/** About 64 MiB were written since the last time (FileWriter.onSyncDue). */
+	onSyncDue: () => void;
+}
+
+/**
+ * An open .part with its one writer and its hasher: what a transfer opens, writes through, and closes or commits.
+ * `hashedFrom` is where an earlier run's verified bytes from 0 on end; they are hashed first.
+ */
+export class OpenPart {
+	readonly writer: FileWriter;
+	private readonly hasher: PrefixHasher;
+
+	constructor(
+		readonly file: FileHandle,
+		blocking: boolean,
+		hashedFrom: number,
+		events: OpenPartEvents,
+	) {
+		const hasher = new PrefixHasher(file, blocking);
+		hasher.advance(hashedFrom);
+		this.hasher = hasher;
+		this.writer = new FileWriter(file, {
+			blocking,
+			onWritten: (start, end) => hasher.advance(events.onWritten(start, end)),
+			onSyncDue: events.onSyncDue,
+		});
+	}
+
+	/** The file is written again from byte 0 (a whole-body restart). */
+	restartHash(): Promise<void> {
+		return this.hasher.reset();
+	}
+
+	/** Waits for every queued write. */
+	drain(): Promise<void> {
+		return this.writer.drain();
+	}
+
+	/** All `total` bytes are written: hashes what is left while the file is synced, closes it; returns the SHA-256. */
+	async syncAndClose(total: number): Promise<string> {
+		await this.writer.drain();
+		const [sha256] = await Promise.all([this.hasher.digest(total), this.file.sync()]);
+		await this.file.close();
+		return sha256;
+	}
+
+	/** Closes without committing (the .part stays or goes, as the caller decides). */
+	async close(): Promise<void> {
+		this.hasher.stop();
+		await this.writer.drain();
+		await this.file.close().catch(() => undefined);
+	}
+}
