@@ -42,6 +42,8 @@ export class FileWriter {
 	readonly bufferBytes: number;
 	private readonly maxBuffers: number;
 	private allocated = 0;
+	/** Open streams that have not taken their first buffer yet: a spare given now would push the total past the limit. */
+	private awaitingFirst = 0;
 	private readonly syncEveryBytes: number;
 	private readonly queue: QueuedWrite[] = [];
 	private readonly freeBuffers: Buffer[] = [];
@@ -70,6 +72,7 @@ export class FileWriter {
 	stream(position: number): PartStream {
 		const stream = new PartStream(this, position);
 		this.streams.add(stream);
+		this.awaitingFirst++;
 		this.flushTimer ??= setInterval(() => {
 			for (const each of this.streams) {
 				each.flushPartial();
@@ -88,12 +91,17 @@ export class FileWriter {
 
 	/** @internal for PartStream: a stream's first buffer, recycled when possible (always given). */
 	takeBuffer(): Buffer {
+		this.awaitingFirst--;
 		return this.freeBuffers.pop() ?? this.allocate();
 	}
 
 	/** @internal for PartStream: a second buffer, only while the writer is under its limit. */
 	takeSpareBuffer(): Buffer | undefined {
-		return this.freeBuffers.pop() ?? (this.allocated < this.maxBuffers ? this.allocate() : undefined);
+		const reserved = Math.max(0, this.awaitingFirst - this.freeBuffers.length);
+		if (this.allocated + reserved >= this.maxBuffers) {
+			return undefined;
+		}
+		return this.freeBuffers.length > this.awaitingFirst ? this.freeBuffers.pop() : this.allocate();
 	}
 
 	private allocate(): Buffer {
@@ -107,8 +115,10 @@ export class FileWriter {
 	}
 
 	/** @internal for PartStream. */
-	forget(stream: PartStream): void {
-		this.streams.delete(stream);
+	forget(stream: PartStream, tookBuffer: boolean): void {
+		if (this.streams.delete(stream) && !tookBuffer) {
+			this.awaitingFirst--;
+		}
 		if (this.streams.size === 0 && this.flushTimer !== undefined) {
 			clearInterval(this.flushTimer);
 			this.flushTimer = undefined;

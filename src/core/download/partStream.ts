@@ -30,6 +30,7 @@ export class PartStream {
 	private spare: Slot;
 	private pending = 0;
 	private written = 0;
+	private tookBuffer = false;
 	private failure: LarkError | undefined;
 	private spaceWaiters: Array<() => void> = [];
 	private settledWaiters: Array<() => void> = [];
@@ -55,7 +56,10 @@ export class PartStream {
 	 */
 	region(maxBytes: number): Buffer {
 		const slot = this.filling;
-		slot.buffer ??= this.writer.takeBuffer();
+		if (slot.buffer === undefined) {
+			slot.buffer = this.writer.takeBuffer();
+			this.tookBuffer = true;
+		}
 		return slot.buffer.subarray(slot.fill, Math.min(slot.buffer.length, slot.fill + maxBytes));
 	}
 
@@ -122,7 +126,7 @@ export class PartStream {
 	 * before a failure are kept too). Throws the write error if the file could not be written.
 	 */
 	async close(): Promise<number> {
-		this.writer.forget(this);
+		this.writer.forget(this, this.tookBuffer);
 		if (this.failure === undefined) {
 			this.flushPartial();
 		}

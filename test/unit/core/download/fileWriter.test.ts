@@ -579,6 +579,37 @@ describe('FileWriter and PartStream: the single writer of a .part file', () => {
 		assert.equal(handedOut.size, 3);
 	});
 
+	it('never gives a spare buffer that a stream opened but not yet filling will need: at most maxBuffers in all', async () => {
+		const bufferBytes = 4096;
+		const fake = new FakeFile(4 * bufferBytes, { gated: true });
+		const writer = new FileWriter(fake.handle, { bufferBytes, maxBuffers: 2, onWritten: () => undefined });
+		const handedOut = new Set<Buffer>();
+		for (const method of ['takeBuffer', 'takeSpareBuffer'] as const) {
+			const original = writer[method].bind(writer);
+			writer[method] = (): Buffer => {
+				const buffer = original();
+				if (buffer !== undefined) {
+					handedOut.add(buffer);
+				}
+				return buffer as Buffer;
+			};
+		}
+		const [a, b] = [writer.stream(0), writer.stream(2 * bufferBytes)];
+		const first = a.region(bufferBytes);
+		assert.equal(a.filled(first.length), false, 'b has not taken its buffer yet: the second one is kept for it, so a waits');
+		const second = b.region(bufferBytes);
+		assert.equal(second.length, bufferBytes);
+		assert.equal(handedOut.size, 2);
+		const closing = Promise.all([a.close(), b.close()]);
+		while (fake.waiting > 0 || fake.calls.length < 1) {
+			if (fake.waiting > 0) {
+				fake.release();
+			}
+			await tick();
+		}
+		assert.deepEqual(await closing, [bufferBytes, 0]);
+	});
+
 	it('a progress listener that throws fails the download with that error instead of stalling the writer', async () => {
 		const fake = new FakeFile(8192);
 		const writer = new FileWriter(fake.handle, {
