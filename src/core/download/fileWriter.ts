@@ -1,5 +1,3 @@
-import { writeSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { LarkError, localFileError, toLarkError } from '../errors';
 import { PartStream } from './partStream';
 
@@ -20,11 +18,14 @@ export interface FileWriterOptions {
 	onWritten: (start: number, end: number) => void;
 	/** About SYNC_EVERY_BYTES were written since the last call: time to sync and record what is durable. */
 	onSyncDue?: () => void;
-	/** Write on the calling thread (EngineSettings.blockingFileIo). */
-	blocking?: boolean;
 	bufferBytes?: number;
 	maxBuffers?: number;
 	syncEveryBytes?: number;
+}
+
+/** Positional writes to one file (a FileHandle has this shape; openPart.ts makes the fast ones). */
+export interface PositionalWrites {
+	write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
 }
 
 interface QueuedWrite {
@@ -55,7 +56,7 @@ export class FileWriter {
 	private flushTimer: NodeJS.Timeout | undefined;
 
 	constructor(
-		readonly file: FileHandle,
+		private readonly file: PositionalWrites,
 		private readonly options: FileWriterOptions,
 	) {
 		this.bufferBytes = options.bufferBytes ?? WRITE_BUFFER_BYTES;
@@ -162,9 +163,7 @@ export class FileWriter {
 			let done = 0;
 			while (done < write.view.length) {
 				const length = write.view.length - done;
-				const bytesWritten = this.options.blocking === true
-					? writeSync(this.file.fd, write.view, done, length, write.position + done)
-					: (await this.file.write(write.view, done, length, write.position + done)).bytesWritten;
+				const { bytesWritten } = await this.file.write(write.view, done, length, write.position + done);
 				done += bytesWritten;
 			}
 			return undefined;

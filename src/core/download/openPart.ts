@@ -1,5 +1,6 @@
+import { write as writeWithCallback, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { FileWriter } from './fileWriter';
+import { FileWriter, type PositionalWrites } from './fileWriter';
 import { PrefixHasher } from './prefixHasher';
 
 export interface OpenPartEvents {
@@ -26,8 +27,7 @@ export class OpenPart {
 		const hasher = new PrefixHasher(file, blocking);
 		hasher.advance(hashedFrom);
 		this.hasher = hasher;
-		this.writer = new FileWriter(file, {
-			blocking,
+		this.writer = new FileWriter(positionalWrites(file, blocking), {
 			onWritten: (start, end) => hasher.advance(events.onWritten(start, end)),
 			onSyncDue: events.onSyncDue,
 		});
@@ -57,4 +57,21 @@ export class OpenPart {
 		await this.writer.drain();
 		await this.file.close().catch(() => undefined);
 	}
+}
+
+/**
+ * The writes of one .part. Blocking: on the calling thread (the CLI, which has nothing else to do). Otherwise
+ * `fs.write` with a callback on the thread pool: the same pool write as FileHandle.write, measured at 0.74× its
+ * wall time and half its system time for a 1 GiB download (README, "The body path").
+ */
+export function positionalWrites(file: FileHandle, blocking: boolean): PositionalWrites {
+	if (blocking) {
+		return { write: (buffer, offset, length, position) => Promise.resolve({ bytesWritten: writeSync(file.fd, buffer, offset, length, position) }) };
+	}
+	return {
+		write: (buffer, offset, length, position) =>
+			new Promise((resolve, reject) => {
+				writeWithCallback(file.fd, buffer, offset, length, position, (error, bytesWritten) => (error === null ? resolve({ bytesWritten }) : reject(error)));
+			}),
+	};
 }

@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import { LarkError, toLarkError } from '../errors';
 import { discardBody, type HttpResponse } from '../http/httpClient';
 import { runPool } from '../util/pool';
@@ -15,6 +16,8 @@ export interface PartSink {
 	readonly requests: ResourceRequests;
 	/** The file's one writer: it counts the bytes and feeds the ledger as they are written. */
 	readonly writer: FileWriter;
+	/** The .part itself, synced before the ledger records what it holds. */
+	readonly file: FileHandle;
 	readonly ledger: PartLedger;
 	readonly resumable: Resumable;
 }
@@ -85,13 +88,13 @@ async function fetchPart(sink: PartSink, start: number, end: number, signal: Abo
 				position += await stream.close();
 			}
 			if (result.error !== undefined) {
-				void sink.ledger.save(sink.writer.file, sink.resumable).catch(() => undefined);
+				void sink.ledger.save(sink.file, sink.resumable).catch(() => undefined);
 				throw result.error;
 			}
 		}, signal);
 	}
 	// A finished part is a natural point to record (in the background; the transfer waits for it at the end).
-	void sink.ledger.save(sink.writer.file, sink.resumable).catch(() => undefined);
+	void sink.ledger.save(sink.file, sink.resumable).catch(() => undefined);
 }
 
 /** One request for [position, end]: its body goes into `stream` by the lean path, or by copying a node:http body. */

@@ -146,7 +146,8 @@ class Transfer {
 	/** Ranged mode: the probe's body (fresh) is the first part, then the missing parts through the pool. */
 	private async fetchParts(probe: HttpResponse | undefined): Promise<void> {
 		const resumable = { total: this.requireTotal(), validators: this.validators };
-		const sink = { requests: this.requests, writer: this.requirePart().writer, ledger: this.ledger, resumable };
+		const part = this.requirePart();
+		const sink = { requests: this.requests, writer: part.writer, file: part.file, ledger: this.ledger, resumable };
 		if (probe !== undefined) {
 			await writeProbePart(sink, probe, this.signal);
 		}

@@ -4,6 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import { FileWriter } from '../../../../src/core/download/fileWriter';
+import { positionalWrites } from '../../../../src/core/download/openPart';
 import type { PartStream } from '../../../../src/core/download/partStream';
 import { LarkError } from '../../../../src/core/errors';
 import { bytes, sha256, sha256File, tempDir } from '../../../support/fixtures';
@@ -627,20 +628,22 @@ describe('FileWriter and PartStream: the single writer of a .part file', () => {
 		await writer.drain(); // settles: the writer is not stuck
 	});
 
-	it('blocking mode (the CLI) writes the same bytes on the calling thread', async () => {
-		const work = await tempDir();
-		try {
-			const file = path.join(work.dir, 'blocking.part');
-			const handle = await fs.open(file, 'w+');
-			const data = bytes(5 * 4096 + 17);
-			const writer = new FileWriter(handle, { blocking: true, bufferBytes: 4096, onWritten: () => undefined });
-			const [first, second] = [writer.stream(0), writer.stream(3 * 4096)];
-			await Promise.all([first.push(data.subarray(0, 3 * 4096)), second.push(data.subarray(3 * 4096))]);
-			assert.deepEqual(await Promise.all([first.close(), second.close()]), [3 * 4096, 2 * 4096 + 17]);
-			await handle.close();
-			assert.equal(await sha256File(file), sha256(data));
-		} finally {
-			await work.cleanup();
-		}
-	});
+	for (const blocking of [true, false]) {
+		it(`the engine's ${blocking ? 'blocking writes (the CLI)' : 'pool writes (the extension host)'} put the same bytes at the same offsets`, async () => {
+			const work = await tempDir();
+			try {
+				const file = path.join(work.dir, 'blocking.part');
+				const handle = await fs.open(file, 'w+');
+				const data = bytes(5 * 4096 + 17);
+				const writer = new FileWriter(positionalWrites(handle, blocking), { bufferBytes: 4096, onWritten: () => undefined });
+				const [first, second] = [writer.stream(0), writer.stream(3 * 4096)];
+				await Promise.all([first.push(data.subarray(0, 3 * 4096)), second.push(data.subarray(3 * 4096))]);
+				assert.deepEqual(await Promise.all([first.close(), second.close()]), [3 * 4096, 2 * 4096 + 17]);
+				await handle.close();
+				assert.equal(await sha256File(file), sha256(data));
+			} finally {
+				await work.cleanup();
+			}
+		});
+	}
 });
