@@ -71,9 +71,10 @@ export class ApiSession {
 	}
 
 	/**
-	 * A ranged GET. A plain 206 (known length, no encoding) is read straight into `body.target` by the lean path;
-	 * any other answer — an error, a redirect, a 200, a chunked or compressed body — is asked for again through
-	 * `send`, so that it gets exactly the handling every other request gets (token refresh, redirects, errors).
+	 * A ranged GET. A plain 206 (known length, no encoding) is read straight into `body.target` by the lean path. A
+	 * 200 (its body unread) or an error with a small body is judged from what arrived, as `send` would judge it (a
+	 * rejected token is replaced once). Anything else — a redirect, a chunked or compressed body, a large error —
+	 * is asked for again through `send`, which handles every answer.
 	 */
 	async sendRange(req: Omit<HttpRequest, 'headers' | 'method' | 'body'> & { headers: Record<string, string> }, body: RangeBody): Promise<RangeAnswer> {
 		const connections = this.http.rangeConnections;
