@@ -3,6 +3,21 @@ import { PartStream } from './partStream';
 
 /** Large writes: one syscall per MiB instead of one per 64 KiB socket chunk (chosen by measurement, README). */
 export const WRITE_BUFFER_BYTES = 1024 * 1024;
+/** The smallest buffer: a lean answer's first body bytes, which arrive with its head (≤ 64 KiB), must fit. */
+export const MIN_WRITE_BUFFER_BYTES = 64 * 1024;
+
+/** Buffers for a file of `total` bytes: a small file (most images) needs no MiB of memory. */
+export function writeBufferBytesFor(total: number | undefined): number {
+	if (total === undefined) {
+		return WRITE_BUFFER_BYTES;
+	}
+	let size = MIN_WRITE_BUFFER_BYTES;
+	while (size < total && size < WRITE_BUFFER_BYTES) {
+		size *= 2;
+	}
+	return size;
+}
+
 /**
  * Buffers of one file beyond one per stream: every stream always has one, and a second only while the writer has
  * fewer than this many in all, so memory stays flat (about this many MiB) whatever the file's size and speed.

@@ -1,6 +1,6 @@
 import { write as writeWithCallback, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { FileWriter, type PositionalWrites } from './fileWriter';
+import { FileWriter, writeBufferBytesFor, type PositionalWrites } from './fileWriter';
 import { PrefixHasher } from './prefixHasher';
 
 export interface OpenPartEvents {
@@ -22,12 +22,15 @@ export class OpenPart {
 		readonly file: FileHandle,
 		blocking: boolean,
 		hashedFrom: number,
+		/** The file's size, if known: its buffers need be no larger. */
+		total: number | undefined,
 		events: OpenPartEvents,
 	) {
 		const hasher = new PrefixHasher(file, blocking);
 		hasher.advance(hashedFrom);
 		this.hasher = hasher;
 		this.writer = new FileWriter(positionalWrites(file, blocking), {
+			bufferBytes: writeBufferBytesFor(total),
 			onWritten: (start, end) => hasher.advance(events.onWritten(start, end)),
 			onSyncDue: events.onSyncDue,
 		});

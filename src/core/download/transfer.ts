@@ -242,7 +242,7 @@ class Transfer {
 	 * background (synced first), so a crash loses little and the final fsync has little left to do.
 	 */
 	private open(file: FileHandle): OpenPart {
-		return new OpenPart(file, this.settings.blockingFileIo === true, this.ledger.prefixEnd, {
+		return new OpenPart(file, this.settings.blockingFileIo === true, this.ledger.prefixEnd, this.total, {
 			onWritten: (start, end) => {
 				this.ledger.add(start, end);
 				this.countBytes(end - start);

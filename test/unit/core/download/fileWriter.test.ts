@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
-import { FileWriter } from '../../../../src/core/download/fileWriter';
+import { FileWriter, writeBufferBytesFor } from '../../../../src/core/download/fileWriter';
 import { positionalWrites } from '../../../../src/core/download/openPart';
 import type { PartStream } from '../../../../src/core/download/partStream';
 import { LarkError } from '../../../../src/core/errors';
@@ -646,4 +646,12 @@ describe('FileWriter and PartStream: the single writer of a .part file', () => {
 			}
 		});
 	}
+	it('sizes the buffers to the file: 64 KiB for a small image, powers of two up to 1 MiB, 1 MiB when the size is unknown', () => {
+		assert.equal(writeBufferBytesFor(0), 64 * 1024);
+		assert.equal(writeBufferBytesFor(100), 64 * 1024);
+		assert.equal(writeBufferBytesFor(200_000), 256 * 1024);
+		assert.equal(writeBufferBytesFor(1024 * 1024), 1024 * 1024);
+		assert.equal(writeBufferBytesFor(5 * 1024 * 1024 * 1024), 1024 * 1024);
+		assert.equal(writeBufferBytesFor(undefined), 1024 * 1024);
+	});
 });
