@@ -105,6 +105,17 @@ function randomInts(seed: number): (min: number, max: number) => number {
 	return (min, max) => min + Math.floor(unit() * (max - min + 1));
 }
 
+/** Streams of these lengths laid end to end: each one's span of the file, and the file's size. */
+function layOut(lengths: readonly number[]): { spans: Range[]; total: number } {
+	const spans: Range[] = [];
+	let total = 0;
+	for (const length of lengths) {
+		spans.push([total, total + length]);
+		total += length;
+	}
+	return { spans, total };
+}
+
 /** Tracks whether a promise has settled, without awaiting it. */
 function watch(promise: Promise<unknown>): { settled: boolean } {
 	const state = { settled: false };
@@ -193,12 +204,7 @@ describe('FileWriter and PartStream: the single writer of a .part file', () => {
 		while (lengths.length < 8) {
 			lengths.push(next(1, 12 * bufferBytes));
 		}
-		const spans: Range[] = [];
-		let total = 0;
-		for (const length of lengths) {
-			spans.push([total, total + length]);
-			total += length;
-		}
+		const { spans, total } = layOut(lengths);
 		const source = bytes(total);
 		const written: Range[] = [];
 		const writer = new FileWriter(await openPart(), { bufferBytes, onWritten: (start, end) => written.push([start, end]) });
@@ -245,12 +251,7 @@ describe('FileWriter and PartStream: the single writer of a .part file', () => {
 		const next = randomInts(7);
 		const bufferBytes = 8192;
 		const lengths = [5.5 * bufferBytes, 3 * bufferBytes, 7 * bufferBytes + 1, 1, bufferBytes - 1, 2 * bufferBytes];
-		const spans: Range[] = [];
-		let total = 0;
-		for (const length of lengths) {
-			spans.push([total, total + length]);
-			total += length;
-		}
+		const { spans, total } = layOut(lengths);
 		const source = bytes(total);
 		const fake = new FakeFile(0, { delegate: await openPart() });
 		const writer = new FileWriter(fake.handle, { bufferBytes, onWritten: () => undefined });
