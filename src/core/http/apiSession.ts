@@ -79,7 +79,7 @@ export class ApiSession {
 	async sendRange(req: Omit<HttpRequest, 'headers' | 'method' | 'body'> & { headers: Record<string, string> }, body: RangeBody): Promise<RangeAnswer> {
 		const connections = this.http.rangeConnections;
 		let refreshed = false;
-		while (connections !== undefined) {
+		while (connections?.worthTrying(new URL(req.url)) === true) {
 			const token = await this.tokens.getToken(req.signal);
 			await this.budget?.acquire(req.signal);
 			const headers = { 'user-agent': this.userAgent, ...req.headers, authorization: `Bearer ${token}` };

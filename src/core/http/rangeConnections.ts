@@ -8,8 +8,20 @@ const KEEP_IDLE_MS = 4_000;
 /** The keep-alive connections of the lean ranged-GET path, per origin. */
 export class RangeConnections {
 	private readonly idle = new Map<string, RawConnection[]>();
+	/** Origins whose 206 answers are not plain (chunked, compressed): not worth a lean try per part. */
+	private readonly notLean = new Set<string>();
 
 	constructor(private readonly trustedCa: string | Buffer | undefined) {}
+
+	/** False once the origin answered a range with a 206 the lean path cannot take. */
+	worthTrying(url: URL): boolean {
+		return !this.notLean.has(url.origin);
+	}
+
+	/** The origin's 206 answers need node:http: from now on its ranges go there directly. */
+	markNotLean(url: URL): void {
+		this.notLean.add(url.origin);
+	}
 
 	/** An idle connection to `url`'s origin, else a new one. */
 	acquire(url: URL, idleTimeoutMs: number): RawConnection {

@@ -53,6 +53,9 @@ export async function exchangeRange(connections: RangeConnections, url: URL, hea
 	} else {
 		connection.destroy();
 	}
+	if (outcome.kind === 'other' && outcome.status === 206) {
+		connections.markNotLean(url); // one wasted request per origin (per part in flight), not one per part
+	}
 	if (outcome.kind !== 'read') {
 		return outcome;
 	}
