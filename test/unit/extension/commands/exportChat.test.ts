@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Chat } from '../../../../src/core/lark/model';
-import { botHarness, type Harness } from '../../../support/engineHarness';
+import { startLoopbackIm, stopLoopbackIm, type Harness } from '../../../support/engineHarness';
 import { tempDir } from '../../../support/fixtures';
-import { IDS, installImFixtures, message, type ImFixtures } from '../../../support/imFixtures';
+import { IDS, message, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
 import { loadExtensionServices } from '../../../support/extensionServices';
 import { commands, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
@@ -30,15 +30,12 @@ describe('Export Chat as Markdown (extension command)', () => {
 
 	beforeEach(async () => {
 		fake.reset();
-		server = await new LarkTestServer().start();
-		fixtures = installImFixtures(server);
-		harness = botHarness(server);
+		({ server, fixtures, harness } = await startLoopbackIm());
 		work = await tempDir();
 		workspace.workspaceFolders = [folder(work.dir)];
 	});
 	afterEach(async () => {
-		await harness.close();
-		await server.stop();
+		await stopLoopbackIm({ server, harness });
 		await work.cleanup();
 	});
 

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LarkClient } from '../../../../src/core/lark/larkClient';
-import { botHarness, type Harness } from '../../../support/engineHarness';
+import { startLoopbackIm, stopLoopbackIm, type Harness } from '../../../support/engineHarness';
 import { sha256, tempDir } from '../../../support/fixtures';
-import { addImageChat, installImFixtures, message, type ImFixtures } from '../../../support/imFixtures';
+import { addImageChat, message, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer, type ServedResource } from '../../../support/larkServer';
 import { loadExtensionServices } from '../../../support/extensionServices';
 import { folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
@@ -28,17 +28,14 @@ describe('archive service (Sync Chat, Download All, Verify Downloads)', () => {
 
 	beforeEach(async () => {
 		fake.reset();
-		server = await new LarkTestServer().start();
-		fixtures = installImFixtures(server);
+		({ server, fixtures, harness } = await startLoopbackIm());
 		served = addImageChat(server, fixtures, chat.id, 3);
-		harness = botHarness(server);
 		work = await tempDir();
 		workspace.workspaceFolders = [folder(work.dir)];
 		workspace.settings['larkDownloader.nameTemplate'] = '{chat}/{key}';
 	});
 	afterEach(async () => {
-		await harness.close();
-		await server.stop();
+		await stopLoopbackIm({ server, harness });
 		await work.cleanup();
 	});
 

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { LarkClient } from '../../../../src/core/lark/larkClient';
 import type { Chat, Message } from '../../../../src/core/lark/model';
 import { larkContentDisposition } from '../../../support/contentDisposition';
-import { botHarness, type Harness } from '../../../support/engineHarness';
+import { startLoopbackIm, stopLoopbackIm, type Harness } from '../../../support/engineHarness';
 import { sha256, sha256File, tempDir } from '../../../support/fixtures';
-import { IDS, installImFixtures, type ImFixtures } from '../../../support/imFixtures';
+import { IDS, type ImFixtures } from '../../../support/imFixtures';
 import { LarkTestServer } from '../../../support/larkServer';
 import { loadExtensionServices } from '../../../support/extensionServices';
 import { commands, env, folder, installVscodeFake, window, workspace } from '../../../support/vscodeFake';
@@ -29,16 +29,13 @@ describe('download service (the extension\'s one way to download)', () => {
 
 	beforeEach(async () => {
 		fake.reset();
-		server = await new LarkTestServer().start();
-		fixtures = installImFixtures(server);
-		harness = botHarness(server);
+		({ server, fixtures, harness } = await startLoopbackIm());
 		work = await tempDir();
 		workspace.workspaceFolders = [folder(work.dir)];
 	});
 
 	afterEach(async () => {
-		await harness.close();
-		await server.stop();
+		await stopLoopbackIm({ server, harness });
 		await work.cleanup();
 	});
 
