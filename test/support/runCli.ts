@@ -3,6 +3,11 @@ import * as path from 'node:path';
 
 export const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
+/** The environment that makes `lark-dl` sign in as the loopback server's bot. */
+export function botEnv(server: { appId: string; appSecret: string; baseUrl: string }): Record<string, string> {
+	return { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl };
+}
+
 export interface CliResult {
 	status: number | null;
 	signal: NodeJS.Signals | null;

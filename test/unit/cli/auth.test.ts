@@ -6,7 +6,7 @@ import { TOKEN_FILE_NAME, TokenFile } from '../../../src/cli/tokenStore';
 import { bytes, listFiles, sha256, sha256File, tempDir } from '../../support/fixtures';
 import { LarkTestServer, type ServedResource } from '../../support/larkServer';
 import { OAuthFixture } from '../../support/oauthFixtures';
-import { runCli, startCli, type CliResult } from '../../support/runCli';
+import { botEnv, runCli, startCli, type CliResult } from '../../support/runCli';
 
 const TOKEN_PATH = '/open-apis/authen/v2/oauth/token';
 const HOUR = 3600_000;
@@ -24,7 +24,7 @@ describe('lark-dl auth login / status / logout (the built CLI)', () => {
 		oauth = new OAuthFixture(server, { interval: 1 });
 		work = await tempDir();
 		const configDir = path.join(work.dir, 'config');
-		env = { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl, LARK_ACCOUNTS_URL: server.baseUrl, LARK_DL_CONFIG_DIR: configDir };
+		env = { ...botEnv(server), LARK_ACCOUNTS_URL: server.baseUrl, LARK_DL_CONFIG_DIR: configDir };
 		tokenFile = new TokenFile(path.join(configDir, TOKEN_FILE_NAME));
 		resource = server.addResource({ messageId: 'om_auth1', fileKey: 'file_v3_auth', type: 'file', data: bytes(200 * 1024), contentType: 'application/pdf' });
 	});

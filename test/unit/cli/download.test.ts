@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { larkContentDisposition } from '../../support/contentDisposition';
 import { bytes, listFiles, sha256, sha256File, tempDir } from '../../support/fixtures';
 import { LarkTestServer, type ServedResource } from '../../support/larkServer';
-import { runCli, startCli } from '../../support/runCli';
+import { botEnv, runCli, startCli } from '../../support/runCli';
 
 const KiB = 1024;
 
@@ -22,7 +22,7 @@ describe('lark-dl download (the built CLI)', () => {
 			// as the real server sends it: raw UTF-8 bytes in a plain filename (docs/lark-api.md §4.11)
 			contentType: 'application/pdf', contentDisposition: larkContentDisposition('合同.pdf'),
 		});
-		env = { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl };
+		env = botEnv(server);
 	});
 
 	afterEach(async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { tempDir } from '../../support/fixtures';
 import { IDS, installImFixtures, message, type ImFixtures } from '../../support/imFixtures';
 import { LarkTestServer } from '../../support/larkServer';
-import { runCli, type CliResult } from '../../support/runCli';
+import { botEnv, runCli, type CliResult } from '../../support/runCli';
 
 interface ExportData {
 	path: string;
@@ -25,7 +25,7 @@ describe('lark-dl export (the built CLI)', () => {
 		server = await new LarkTestServer().start();
 		fixtures = installImFixtures(server);
 		work = await tempDir();
-		env = { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl, TZ: 'UTC' };
+		env = { ...botEnv(server), TZ: 'UTC' };
 	});
 	afterEach(async () => {
 		await server.stop();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { listFiles, sha256, sha256File, tempDir } from '../../support/fixtures';
 import { addImageChat, IDS, installImFixtures, type ImFixtures } from '../../support/imFixtures';
 import { LarkTestServer } from '../../support/larkServer';
-import { runCli, startCli } from '../../support/runCli';
+import { botEnv, runCli, startCli } from '../../support/runCli';
 
 interface Envelope<T> {
 	ok: boolean;
@@ -30,7 +30,7 @@ describe('lark-dl chats, messages and download-all (the built CLI)', () => {
 		server = await new LarkTestServer().start();
 		fixtures = installImFixtures(server);
 		work = await tempDir();
-		env = { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl };
+		env = botEnv(server);
 	});
 
 	afterEach(async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { listFiles, sha256, tempDir } from '../../support/fixtures';
 import { addImageChat, installImFixtures, message, type ImFixtures } from '../../support/imFixtures';
 import { LarkTestServer, type ServedResource } from '../../support/larkServer';
-import { runCli, startCli, type CliResult } from '../../support/runCli';
+import { botEnv, runCli, startCli, type CliResult } from '../../support/runCli';
 
 interface Envelope<T> {
 	ok: boolean;
@@ -41,7 +41,7 @@ describe('lark-dl sync and verify (the built CLI)', () => {
 		fixtures = installImFixtures(server);
 		served = addImageChat(server, fixtures, CHAT, 5);
 		work = await tempDir();
-		env = { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl };
+		env = botEnv(server);
 	});
 	afterEach(async () => {
 		await server.stop();

@@ -9,7 +9,7 @@ import type { LarkError } from '../../../../src/core/errors';
 import { startLoopbackEngine, stopLoopbackEngine, type Harness } from '../../../support/engineHarness';
 import { bytes, listFiles } from '../../../support/fixtures';
 import { LarkTestServer, type ServedResource } from '../../../support/larkServer';
-import { runCli } from '../../../support/runCli';
+import { botEnv, runCli } from '../../../support/runCli';
 
 const KiB = 1024;
 
@@ -73,7 +73,7 @@ describe('local problems: disk full, read-only folder, name too long', () => {
 		}
 		mounted = true;
 		const resource = serve(100 * KiB);
-		const env = { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl };
+		const env = botEnv(server);
 		const result = await runCli(['download', '--message-id', resource.messageId, '--file-key', resource.fileKey, '--type', 'file'], { cwd: work.dir, env });
 		assert.equal(result.status, 7, result.stderr);
 		const body = JSON.parse(result.stderr) as { error: { type: string; hint?: string } };
@@ -84,7 +84,7 @@ describe('local problems: disk full, read-only folder, name too long', () => {
 
 	it('a name longer than file systems allow is io before any request; lark-dl exits 7', async () => {
 		const resource = serve(100 * KiB);
-		const env = { LARK_APP_ID: server.appId, LARK_APP_SECRET: server.appSecret, LARK_BASE_URL: server.baseUrl };
+		const env = botEnv(server);
 		const result = await runCli(['download', '--message-id', resource.messageId, '--file-key', resource.fileKey, '--type', 'file', '--output', `${'报'.repeat(100)}.pdf`], { cwd: work.dir, env });
 		assert.equal(result.status, 7, result.stderr);
 		assert.equal((JSON.parse(result.stderr) as { error: { type: string } }).error.type, 'io');
