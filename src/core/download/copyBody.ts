@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { LarkError, localFileError } from '../errors';
-import { discardBody, toTransportError } from '../http/httpClient';
+import { bodyEndedEarlyError, bodyOverflowError, discardBody, toTransportError } from '../http/httpClient';
 import type { PartStream } from './partStream';
 
 /** How a body ended: `received` bytes went into the stream; `error` when it broke off or overflowed. */
@@ -21,7 +21,7 @@ export async function copyBody(body: Readable, stream: PartStream, limit: number
 			const buffer = chunk as Buffer;
 			if (limit !== undefined && received + buffer.length > limit) {
 				discardBody(body);
-				return { received, error: overflow(limit) };
+				return { received, error: bodyOverflowError(limit) };
 			}
 			await stream.push(buffer);
 			received += buffer.length;
@@ -34,14 +34,7 @@ export async function copyBody(body: Readable, stream: PartStream, limit: number
 		return { received, error: localFileError(error) ?? toTransportError(error, signal) };
 	}
 	if (limit !== undefined && received < limit) {
-		return { received, error: new LarkError('network', `The connection ended after ${received} of ${limit} bytes.`, { retryable: true }) };
+		return { received, error: bodyEndedEarlyError(received, limit) };
 	}
 	return { received };
-}
-
-function overflow(limit: number): LarkError {
-	return new LarkError('protocol', `The server sent more than the ${limit} bytes its headers declared.`, {
-		hint: 'Transient server problem; the part is requested again.',
-		retryable: true,
-	});
 }

@@ -169,6 +169,19 @@ export function toTransportError(error: unknown, signal?: AbortSignal): LarkErro
 	return new LarkError('network', `Network error: ${message}`, { retryable: true, cause: error });
 }
 
+/** A body that went on past the length its headers declared: never trusted, the part is asked for again. */
+export function bodyOverflowError(declared: number): LarkError {
+	return new LarkError('protocol', `The server sent more than the ${declared} bytes its headers declared.`, {
+		hint: 'Transient server problem; the part is requested again.',
+		retryable: true,
+	});
+}
+
+/** A body that ended before the length its headers declared: the rest is asked for again. */
+export function bodyEndedEarlyError(received: number, declared: number): LarkError {
+	return new LarkError('network', `The connection ended after ${received} of ${declared} bytes.`, { retryable: true });
+}
+
 /** Drops a response body we will not read; destroying it may emit an error we must absorb. */
 export function discardBody(body: Readable): void {
 	body.on('error', () => undefined);

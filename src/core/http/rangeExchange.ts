@@ -1,5 +1,5 @@
 import { cancelledError, LarkError } from '../errors';
-import { toTransportError } from './httpClient';
+import { bodyEndedEarlyError, bodyOverflowError, toTransportError } from './httpClient';
 import type { ByteReader, RawConnection } from './rawConnection';
 import type { RangeConnections } from './rangeConnections';
 import { MAX_HEAD_BYTES, parseResponseHead, type ResponseHead } from './responseHead';
@@ -168,7 +168,11 @@ class Exchange implements ByteReader {
 			this.finish(this.storeError);
 			return;
 		}
-		const cause = error ?? Object.assign(new Error(this.inBody ? `The connection ended after ${this.received} of ${this.received + this.remaining} bytes.` : 'The server closed the connection before answering.'), { code: 'ECONNRESET' });
+		if (error === undefined && this.inBody) {
+			this.finish(bodyEndedEarlyError(this.received, this.received + this.remaining)); // as node:http's path says it
+			return;
+		}
+		const cause = error ?? Object.assign(new Error('The server closed the connection before answering.'), { code: 'ECONNRESET' });
 		this.finish(toTransportError(cause, this.signal));
 	}
 
@@ -211,7 +215,7 @@ class Exchange implements ByteReader {
 		this.remaining = declared;
 		const early = this.head.subarray(head.length, this.headFill);
 		if (early.length > declared) {
-			throw new LarkError('protocol', `The server sent more than the ${declared} bytes its headers declared.`, { retryable: true });
+			throw bodyOverflowError(declared);
 		}
 		return this.takeEarlyBody(early);
 	}
