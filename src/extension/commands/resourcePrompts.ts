@@ -196,43 +196,20 @@ function inputStep(options: InputStep): Promise<string | typeof BACK> {
 	box.ignoreFocusOut = true;
 	box.buttons = options.back ? [vscode.QuickInputButtons.Back] : [];
 	box.validationMessage = box.value === '' ? undefined : options.validate(box.value);
-	return new Promise<string | typeof BACK>((resolve, reject) => {
-		let settled = false;
-		const finish = (value: string | typeof BACK): void => {
-			settled = true;
-			resolve(value);
-			box.hide();
-		};
-		const subscriptions = [
-			box.onDidChangeValue((value) => {
-				box.validationMessage = options.validate(value);
-			}),
-			box.onDidAccept(() => {
-				const value = box.value;
-				const message = value.trim() === '' && options.allowEmpty !== true ? vscode.l10n.t('Required.') : options.validate(value);
-				if (message !== undefined) {
-					box.validationMessage = message;
-					return;
-				}
-				finish(value);
-			}),
-			box.onDidTriggerButton((button) => {
-				if (button === vscode.QuickInputButtons.Back) {
-					finish(BACK);
-				}
-			}),
-			box.onDidHide(() => {
-				for (const subscription of subscriptions) {
-					subscription.dispose();
-				}
-				box.dispose();
-				if (!settled) {
-					reject(new vscode.CancellationError());
-				}
-			}),
-		];
-		box.show();
-	});
+	return showStep<string>(box, (finish) => [
+		box.onDidChangeValue((value) => {
+			box.validationMessage = options.validate(value);
+		}),
+		box.onDidAccept(() => {
+			const value = box.value;
+			const message = value.trim() === '' && options.allowEmpty !== true ? vscode.l10n.t('Required.') : options.validate(value);
+			if (message !== undefined) {
+				box.validationMessage = message;
+				return;
+			}
+			finish(value);
+		}),
+	]);
 }
 
 /** The type step, only shown when the key's prefix does not say it. */
@@ -252,35 +229,45 @@ function pickType(title: string, position: Position, current: ResourceType | und
 	if (active !== undefined) {
 		pick.activeItems = [active];
 	}
-	return new Promise<ResourceType | typeof BACK>((resolve, reject) => {
+	return showStep<ResourceType>(pick, (finish) => [
+		pick.onDidAccept(() => {
+			const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+			if (chosen !== undefined) {
+				finish(chosen.type);
+			}
+		}),
+	]);
+}
+
+/**
+ * Shows one step until it is accepted (`finish`, wired by `listen`), Back is pressed, or it is closed: then the
+ * sequence is cancelled. The step and its listeners are disposed either way.
+ */
+function showStep<T>(step: vscode.InputBox | vscode.QuickPick<vscode.QuickPickItem>, listen: (finish: (value: T) => void) => vscode.Disposable[]): Promise<T | typeof BACK> {
+	return new Promise<T | typeof BACK>((resolve, reject) => {
 		let settled = false;
-		const finish = (value: ResourceType | typeof BACK): void => {
+		const finish = (value: T | typeof BACK): void => {
 			settled = true;
 			resolve(value);
-			pick.hide();
+			step.hide();
 		};
 		const subscriptions = [
-			pick.onDidAccept(() => {
-				const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
-				if (chosen !== undefined) {
-					finish(chosen.type);
-				}
-			}),
-			pick.onDidTriggerButton((button) => {
+			...listen(finish),
+			step.onDidTriggerButton((button) => {
 				if (button === vscode.QuickInputButtons.Back) {
 					finish(BACK);
 				}
 			}),
-			pick.onDidHide(() => {
+			step.onDidHide(() => {
 				for (const subscription of subscriptions) {
 					subscription.dispose();
 				}
-				pick.dispose();
+				step.dispose();
 				if (!settled) {
 					reject(new vscode.CancellationError());
 				}
 			}),
 		];
-		pick.show();
+		step.show();
 	});
 }
